@@ -1,0 +1,8 @@
+from django.http import JsonResponse
+
+
+def api_root(request):
+    return JsonResponse({"name": "taskapp"})
+
+
+urlpatterns = []

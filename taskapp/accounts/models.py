@@ -1,0 +1,106 @@
+"""API tokens: named, shown once, stored only as a SHA-256 hash."""
+
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_PREFIX = "tsk_"
+# How long a token's last use may lag behind: saves a write on every request.
+LAST_USED_RESOLUTION_SECONDS = 60
+
+
+def hash_token(raw: str) -> str:
+    # Tokens carry 256 random bits, so a fast unsalted hash is enough (as GitHub
+    # and PyPI do); a slow password hash would cost every API request.
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+    def for_raw_token(self, raw: str):
+        """The active token matching ``raw`` (with its user), or None."""
+        if not raw.startswith(TOKEN_PREFIX):
+            return None
+        return (
+            self.active()
+            .select_related("user")
+            .filter(token_hash=hash_token(raw), user__is_active=True)
+            .first()
+        )
+
+
+class ApiToken(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, db_column="_id")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The first characters of the token, so people can tell their tokens apart.
+    prefix = models.CharField(_("prefix"), max_length=12, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
+        """Create a token; return it with the raw secret, which is never stored."""
+        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name.strip(), prefix=raw[: len(TOKEN_PREFIX) + 4],
+            token_hash=hash_token(raw),
+        )
+        return token, raw
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+    def touch(self, now=None) -> None:
+        """Record a use, at most once a minute per token."""
+        now = now or timezone.now()
+        stale = self.last_used_at is None or (
+            (now - self.last_used_at).total_seconds() >= LAST_USED_RESOLUTION_SECONDS
+        )
+        if stale:
+            ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
+            self.last_used_at = now
+
+
+class FailureCounter(models.Model):
+    """Failed logins or token uses per client, counted in a fixed window.
+
+    Kept in the database (not a per-process cache) so the limit holds across
+    gunicorn workers and pods; see taskapp.accounts.ratelimit.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, db_column="_id")
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_ends_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

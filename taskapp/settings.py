@@ -1,0 +1,245 @@
+"""Taskapp's one settings module.
+
+Everything that differs between a laptop and a cluster comes from the environment
+through the typed readers in ``taskapp.env``; docs/configuration.md lists every
+variable. Defaults are the safe ones: DEBUG off, SQLite in ./data, sign-up on.
+"""
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from taskapp.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VERSION = "0.1.0"
+
+# --- Core -------------------------------------------------------------------------
+
+DEBUG = env_bool("TASKAPP_DEBUG", False)
+
+SECRET_KEY = env_secret("TASKAPP_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "TASKAPP_SECRET_KEY (or TASKAPP_SECRET_KEY_FILE) is required unless "
+            "TASKAPP_DEBUG=true."
+        )
+    SECRET_KEY = "insecure-development-key-only-used-with-TASKAPP_DEBUG"  # noqa: S105
+
+# all: UI + API in one process (local runs); api / ui: one deployable each.
+ROLE = env_choice("TASKAPP_ROLE", "all", ("all", "api", "ui"))
+SERVES_API = ROLE in ("all", "api")
+SERVES_UI = ROLE in ("all", "ui")
+
+ALLOWED_HOSTS = env_list(
+    "TASKAPP_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+)
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "TASKAPP_ALLOWED_HOSTS is required unless TASKAPP_DEBUG=true "
+        "(comma-separated host names, e.g. taskapp.example.com)."
+    )
+CSRF_TRUSTED_ORIGINS = env_list("TASKAPP_CSRF_TRUSTED_ORIGINS", [])
+
+ALLOW_SIGNUP = env_bool("TASKAPP_ALLOW_SIGNUP", True)
+
+DATA_DIR = Path(env_str("TASKAPP_DATA_DIR", str(BASE_DIR / "data")))
+
+# --- Applications -----------------------------------------------------------------
+
+MONGODB_URI = env_secret("MONGODB_URI")
+USES_MONGODB = bool(MONGODB_URI)
+
+if USES_MONGODB:
+    # Django's contrib apps default to integer keys; MongoDB needs ObjectId keys
+    # and migrations of their own (docs/decisions/0001-django-mongodb-backend.md).
+    CONTRIB_APPS = [
+        "taskapp.mongo_apps.MongoAdminConfig",
+        "taskapp.mongo_apps.MongoAuthConfig",
+        "taskapp.mongo_apps.MongoContentTypesConfig",
+    ]
+    MIGRATION_MODULES = {
+        "admin": "taskapp.mongo_migrations.admin",
+        "auth": "taskapp.mongo_migrations.auth",
+        "contenttypes": "taskapp.mongo_migrations.contenttypes",
+    }
+    DEFAULT_AUTO_FIELD = "django_mongodb_backend.fields.ObjectIdAutoField"
+else:
+    CONTRIB_APPS = [
+        "django.contrib.admin",
+        "django.contrib.auth",
+        "django.contrib.contenttypes",
+    ]
+    DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    *CONTRIB_APPS,
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_prometheus",
+    "django_htmx",
+    "template_partials",
+    "ninja",
+    "taskapp.accounts",
+    "taskapp.tasks",
+    "api",
+    "ui",
+]
+if USES_MONGODB:
+    INSTALLED_APPS.insert(0, "django_mongodb_backend")
+
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+ROOT_URLCONF = "taskapp.urls"
+WSGI_APPLICATION = "taskapp.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "taskapp" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "taskapp.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------
+
+if USES_MONGODB:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django_mongodb_backend",
+            # The connection string carries hosts, credentials, options and, in
+            # its path, the database name; TASKAPP_MONGODB_NAME overrides that.
+            "HOST": MONGODB_URI,
+            "NAME": env_str("TASKAPP_MONGODB_NAME", "") or None,
+        }
+    }
+    if not DATABASES["default"]["NAME"]:
+        DATABASES["default"].pop("NAME")
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "taskapp.sqlite3",
+            "OPTIONS": {
+                # WAL lets readers proceed while one writer commits; the busy
+                # timeout makes concurrent gunicorn workers wait instead of failing.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+
+# --- Auth, sessions, security -----------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+
+# Behind the ingress TLS terminates at the proxy; secure cookies are on unless a
+# plain-HTTP run (make run, Minikube without TLS) turns them off.
+SECURE_COOKIES = env_bool("TASKAPP_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Failed logins and bad API tokens, per client address, before answering 429.
+RATE_LIMIT_FAILURES = env_int("TASKAPP_RATE_LIMIT_FAILURES", 10, minimum=1)
+RATE_LIMIT_WINDOW = env_int("TASKAPP_RATE_LIMIT_WINDOW", 300, minimum=1)
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "taskapp",
+    }
+}
+
+# Request bodies above this answer 413 (an import of ~10,000 tasks fits).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
+    "TASKAPP_MAX_BODY_BYTES", 5 * 1024 * 1024, minimum=1024
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+# --- Internationalisation ---------------------------------------------------------
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("de", _("German"))]
+LOCALE_PATHS = [BASE_DIR / "taskapp" / "locale"]
+TIME_ZONE = env_str("TASKAPP_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files -----------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env_str("TASKAPP_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# --- Logging ----------------------------------------------------------------------
+
+LOG_LEVEL = env_choice(
+    "TASKAPP_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
+).upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+}
+
+# --- API --------------------------------------------------------------------------
+
+NINJA_PAGINATION_MAX_LIMIT = 100

@@ -1,0 +1,122 @@
+"""Export and import of tasks as JSON or CSV, shared by the API and the UI.
+
+The two formats carry the same columns. Import only parses here; validation and
+the all-or-nothing write are services.tasks_import's job.
+"""
+
+import csv
+import io
+import json
+
+from django.utils.translation import gettext as _
+
+from taskapp.tasks.models import Task
+
+EXPORT_COLUMNS = (
+    "id", "title", "description", "status", "priority", "due_date", "tags",
+    "created_at", "updated_at", "completed_at",
+)
+IMPORT_COLUMNS = ("title", "description", "status", "priority", "due_date", "tags")
+# The id and timestamps of an export are accepted and ignored on import, so an
+# export can be imported again as it is (new ids are given).
+IGNORED_ON_IMPORT = frozenset(EXPORT_COLUMNS) - frozenset(IMPORT_COLUMNS)
+FORMATS = ("json", "csv")
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (not the rows in it)."""
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def task_to_dict(task: Task) -> dict:
+    return {
+        "id": str(task.id),
+        "title": task.title,
+        "description": task.description,
+        "status": task.status,
+        "priority": task.priority_key,
+        "due_date": _iso(task.due_date),
+        "tags": list(task.tag_names),
+        "created_at": _iso(task.created_at),
+        "updated_at": _iso(task.updated_at),
+        "completed_at": _iso(task.completed_at),
+    }
+
+
+def export_json(tasks) -> str:
+    return json.dumps([task_to_dict(task) for task in tasks], ensure_ascii=False, indent=2)
+
+
+def export_csv(tasks) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for task in tasks:
+        row = task_to_dict(task)
+        row["tags"] = ",".join(row["tags"])
+        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+    return out.getvalue()
+
+
+def _only_import_fields(raw: dict) -> dict:
+    return {key: value for key, value in raw.items() if key not in IGNORED_ON_IMPORT}
+
+
+def parse_json(content: bytes | str) -> list[tuple[int, dict]]:
+    """Items of a JSON array, numbered from 1."""
+    try:
+        data = json.loads(content)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ImportFileError(_("The file is not valid JSON: %(error)s") % {"error": exc}) from None
+    if isinstance(data, dict) and isinstance(data.get("tasks"), list):
+        data = data["tasks"]
+    if not isinstance(data, list):
+        raise ImportFileError(_("Expected a JSON array of tasks."))
+    rows = []
+    for number, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise ImportFileError(
+                _("Item %(number)d is not an object.") % {"number": number}
+            )
+        rows.append((number, _only_import_fields(item)))
+    return rows
+
+
+def parse_csv(content: bytes | str) -> list[tuple[int, dict]]:
+    """Rows of a CSV file with a header, numbered by their line in the file."""
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportFileError(_("The CSV file must be UTF-8 encoded.")) from None
+    reader = csv.DictReader(io.StringIO(content))
+    header = reader.fieldnames or []
+    if "title" not in header:
+        raise ImportFileError(_("The CSV file needs a header row with at least a title column."))
+    unknown = set(header) - set(EXPORT_COLUMNS)
+    if unknown:
+        raise ImportFileError(
+            _("Unknown CSV columns: %(columns)s.") % {"columns": ", ".join(sorted(unknown))}
+        )
+    rows = []
+    for record in reader:
+        if None in record:
+            raise ImportFileError(
+                _("Line %(line)d has more values than the header.") % {"line": reader.line_num}
+            )
+        # An empty CSV cell means "not given" (the default), except for the title.
+        fields = {
+            key: value for key, value in _only_import_fields(record).items()
+            if value != "" or key == "title"
+        }
+        rows.append((reader.line_num, fields))
+    return rows
+
+
+def parse(content: bytes | str, fmt: str) -> list[tuple[int, dict]]:
+    if fmt == "csv":
+        return parse_csv(content)
+    return parse_json(content)

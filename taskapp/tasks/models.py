@@ -1,0 +1,194 @@
+"""The task domain: tasks, their tags, and the trash.
+
+Primary keys are UUIDs stored in the ``_id`` column so that the same models and
+migrations serve SQLite and MongoDB (where the key is the document ``_id``).
+Writes go through taskapp.tasks.services; reads through taskapp.tasks.selectors.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 10_000
+TAGS_MAX = 20
+TAG_MAX = 32
+
+
+def new_id():
+    return uuid.uuid4()
+
+
+def normalize_tag(raw: str) -> str:
+    """Tags are lower case, single words joined by dashes: ' Work  Stuff ' -> 'work-stuff'."""
+    return "-".join(str(raw).lower().split()).strip("#")
+
+
+def normalize_tags(raw) -> list[str]:
+    """Accept a list or a comma-separated string; return unique normalised tags in order.
+
+    Raises ValidationError for too many or too long tags.
+    """
+    if raw is None:
+        return []
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    tags: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ValidationError(_("Tags must be text."), code="invalid")
+        tag = normalize_tag(item)
+        if not tag:
+            continue
+        if len(tag) > TAG_MAX:
+            raise ValidationError(
+                _("Tag “%(tag)s” is longer than %(max)d characters."),
+                code="max_length",
+                params={"tag": tag[:40], "max": TAG_MAX},
+            )
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > TAGS_MAX:
+        raise ValidationError(
+            _("A task can have at most %(max)d tags."), code="max_tags", params={"max": TAGS_MAX}
+        )
+    return tags
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+class Priority(models.IntegerChoices):
+    # Stored as numbers so that sorting by priority is a plain index sort.
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+    @classmethod
+    def from_name(cls, name: str) -> "Priority":
+        try:
+            return cls[str(name).upper()]
+        except KeyError:
+            raise ValidationError(
+                _("Priority must be one of low, normal, high, urgent."), code="invalid_choice"
+            ) from None
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+
+class TaskQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        return self.filter(owner=user)
+
+    def active(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def trashed(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(status=Status.OPEN, due_date__lt=today)
+
+
+class Task(models.Model):
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False, db_column="_id")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks",
+        verbose_name=_("owner"),
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    description = models.TextField(
+        _("description"), blank=True, default="",
+        validators=[MaxLengthValidator(DESCRIPTION_MAX)],
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    # The tag names, denormalised from TaskTag so that a page of tasks needs no
+    # second query to show them; TaskTag rows exist for filtering by tag.
+    tag_names = models.JSONField(_("tags"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+    # Bumped on every write: the ETag, and the guard of compare-and-set updates.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["owner", "deleted_at", "status"], name="task_owner_state"),
+            models.Index(fields=["owner", "due_date"], name="task_owner_due"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.id.hex}-{self.version}"'
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == Status.DONE
+
+    @property
+    def in_trash(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def priority_key(self) -> str:
+        return Priority(self.priority).key
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return not self.is_done and self.due_date is not None and self.due_date < today
+
+    def is_due_today(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return not self.is_done and self.due_date == today
+
+    def set_status(self, status: str, now=None) -> None:
+        """Change the status, keeping completed_at in step with it."""
+        if status == self.status:
+            return
+        self.status = status
+        self.completed_at = (now or timezone.now()) if status == Status.DONE else None
+
+
+class TaskTag(models.Model):
+    """One row per (task, tag name): what `?tag=` filters on, on both backends."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False, db_column="_id")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_tags")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(max_length=TAG_MAX)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "name"], name="tasktag_unique"),
+        ]
+        indexes = [models.Index(fields=["owner", "name"], name="tasktag_owner_name")]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,96 @@
+"""Test environment, and the suite on MongoDB over an in-process stand-in.
+
+Loaded as a pytest plugin (``-p tests.plugin``) so it acts before Django reads
+its settings: it sets the environment the tests run with, and, with
+``TASKAPP_TEST_DB=mongo``, runs everything on django-mongodb-backend: MONGODB_URI points
+at a fake server from mongomock-ng, with the fixes the backend needs (see
+../shared/environment.md): the backend imports MongoClient and Collection by name,
+so those names are routed to the fake; ``$getField`` with an expression input is
+evaluated (otherwise count() and aggregates silently give 0/None); search indexes
+report "not supported" as a real server without Atlas Search does; a duplicate
+key in a bulk insert raises DuplicateKeyError, which the backend turns into
+IntegrityError as it does for a real server.
+"""
+
+import os
+
+import pytest
+
+MONGO_URI = "mongodb://127.0.0.1:27017/taskapp"
+
+
+def _enabled() -> bool:
+    return os.environ.get("TASKAPP_TEST_DB", "sqlite") == "mongo"
+
+
+def install() -> None:
+    import django_mongodb_backend.base as backend_base
+    import mongomock_ng
+    from mongomock_ng import aggregate, collection
+    from pymongo.errors import DuplicateKeyError, OperationFailure
+
+    server = mongomock_ng.MongoClient(MONGO_URI)._store  # one store for every connection
+
+    def fake_client(host=None, **kwargs):
+        kwargs.pop("driver", None)
+        return mongomock_ng.MongoClient(host or MONGO_URI, _store=server, **kwargs)
+
+    def fake_collection(database, name, **kwargs):
+        return database.get_collection(name, **kwargs)
+
+    backend_base.MongoClient = fake_client
+    backend_base.Collection = fake_collection
+
+    original_field_operator = aggregate._Parser._handle_field_operator
+
+    def field_operator(self, operator, values):
+        if operator == "$getField" and isinstance(values, dict) and "input" in values:
+            values = {**values, "input": self.parse(values["input"])}
+            field_name = self.parse(values.get("field", ""))
+            doc = values["input"]
+            return doc.get(field_name) if isinstance(doc, dict) else None
+        return original_field_operator(self, operator, values)
+
+    aggregate._Parser._handle_field_operator = field_operator
+
+    def list_search_indexes(self, *args, **kwargs):
+        raise OperationFailure("Search indexes are not supported by this server.", code=115)
+
+    collection.Collection.list_search_indexes = list_search_indexes
+
+    original_insert_many = collection.Collection.insert_many
+
+    def insert_many(self, documents, *args, **kwargs):
+        from pymongo.errors import BulkWriteError
+
+        try:
+            return original_insert_many(self, documents, *args, **kwargs)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors") or []
+            if errors and errors[0].get("code") == 11000:
+                raise DuplicateKeyError(errors[0].get("errmsg", "duplicate key"), 11000) from exc
+            raise
+
+    collection.Collection.insert_many = insert_many
+
+
+TEST_ENVIRONMENT = {
+    "TASKAPP_DEBUG": "false",
+    "TASKAPP_SECRET_KEY": "test-secret-key-not-for-production",
+    "TASKAPP_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+    "TASKAPP_SECURE_COOKIES": "false",
+}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    for name, value in TEST_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+    if _enabled():
+        os.environ["MONGODB_URI"] = MONGO_URI
+        install()
+
+
+def pytest_report_header(config):
+    backend = "MongoDB (django-mongodb-backend over mongomock-ng)" if _enabled() else "SQLite"
+    return f"taskapp database: {backend}"
