@@ -27,13 +27,13 @@ def _respond(request, status: int, code: str, message: str, template: str):
 
 
 def bad_request(request, exception=None):
-    return _respond(request, 400, "bad_request", "The request could not be understood.",
-                    "errors/400.html")
+    return _respond(
+        request, 400, "bad_request", "The request could not be understood.", "errors/400.html"
+    )
 
 
 def permission_denied(request, exception=None):
-    return _respond(request, 403, "forbidden", "You are not allowed to do this.",
-                    "errors/403.html")
+    return _respond(request, 403, "forbidden", "You are not allowed to do this.", "errors/403.html")
 
 
 def page_not_found(request, exception=None):
@@ -41,5 +41,6 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return _respond(request, 500, "server_error", "Something went wrong on our side.",
-                    "errors/500.html")
+    return _respond(
+        request, 500, "server_error", "Something went wrong on our side.", "errors/500.html"
+    )

@@ -61,7 +61,7 @@ USES_MONGODB = bool(MONGODB_URI)
 
 if USES_MONGODB:
     # Django's contrib apps default to integer keys; MongoDB needs ObjectId keys
-    # and migrations of their own (docs/decisions/0001-django-mongodb-backend.md).
+    # and migrations of their own (docs/decisions/0001-django-mongodb-backend-not-djongo.md).
     CONTRIB_APPS = [
         "taskapp.mongo_apps.MongoAdminConfig",
         "taskapp.mongo_apps.MongoAuthConfig",
@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django_prometheus",
     "django_htmx",
     "template_partials",
+    "csp",
     "ninja",
     "taskapp.accounts",
     "taskapp.tasks",
@@ -100,9 +101,15 @@ if USES_MONGODB:
     INSTALLED_APPS.insert(0, "django_mongodb_backend")
 
 MIDDLEWARE = [
+    # First, so every log line and every answer (errors too) carry them right:
+    # the real client address behind trusted proxies, and the request id.
+    "taskapp.middleware.TrustedProxyMiddleware",
+    "taskapp.middleware.RequestIdMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # JSON errors under /api, also for Django's own 404/405/403/413 answers.
+    "api.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,7 +117,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so its process_exception sees a view's database errors first: 503.
+    "taskapp.middleware.DatabaseUnavailableMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -187,6 +197,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp 4): only our own scripts and styles, no
+# inline scripts or event handlers (the UI keeps its JS in ui/static/ui/*.js), and
+# no framing (frame-ancestors 'none' alongside X-Frame-Options: DENY).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
 # Failed logins and bad API tokens, per client address, before answering 429.
 RATE_LIMIT_FAILURES = env_int("TASKAPP_RATE_LIMIT_FAILURES", 10, minimum=1)
 RATE_LIMIT_WINDOW = env_int("TASKAPP_RATE_LIMIT_WINDOW", 300, minimum=1)
@@ -233,12 +260,39 @@ STORAGES = {
 LOG_LEVEL = env_choice(
     "TASKAPP_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
 ).upper()
+# One JSON object per line on stdout (docs/operations.md, "Logs"); plain text
+# for local runs. Secrets are redacted by the formatters (taskapp/logging.py).
+LOG_FORMAT = env_choice("TASKAPP_LOG_FORMAT", "text" if DEBUG else "json", ("json", "text"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "taskapp.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "taskapp.logging.JsonFormatter"},
+        "text": {"()": "taskapp.logging.PlainFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+
+# --- Proxies and metrics ----------------------------------------------------------
+
+# Addresses or networks (CIDR) of the proxies in front of Taskapp (the ingress
+# controller's pods). Only they may set X-Forwarded-For / X-Forwarded-Proto;
+# taskapp.middleware.TrustedProxyMiddleware drops those headers from anyone else,
+# which is what makes SECURE_PROXY_SSL_HEADER safe.
+TRUSTED_PROXIES = env_list("TASKAPP_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# /metrics is served by the gunicorn master on TASKAPP_METRICS_PORT (see
+# taskapp/gunicorn.conf.py); on the app port only where asked for (make run).
+METRICS_ON_APP_PORT = env_bool("TASKAPP_METRICS_ON_APP_PORT", DEBUG)
 
 # --- API --------------------------------------------------------------------------
 

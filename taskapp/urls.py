@@ -12,8 +12,11 @@ from taskapp import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("", include("django_prometheus.urls")),
 ]
+if settings.METRICS_ON_APP_PORT:
+    # Off by default: under gunicorn the metrics port serves every worker's
+    # metrics, and the public ingress must not expose them (docs/operations.md).
+    urlpatterns.append(path("", include("django_prometheus.urls")))
 
 if settings.SERVES_API:
     from api.urls import api_root, urlpatterns as api_urlpatterns

@@ -9,7 +9,10 @@ so those names are routed to the fake; ``$getField`` with an expression input is
 evaluated (otherwise count() and aggregates silently give 0/None); search indexes
 report "not supported" as a real server without Atlas Search does; a duplicate
 key in a bulk insert raises DuplicateKeyError, which the backend turns into
-IntegrityError as it does for a real server.
+IntegrityError as it does for a real server; ``$dateTrunc`` accepts the
+``timezone`` (UTC only) and ``startOfWeek`` arguments the backend always sends
+(QuerySet.dates(), the admin's date hierarchy), which mongomock-ng refuses with
+NotImplementedError although a real server has supported them since 5.0.
 """
 
 import os
@@ -24,6 +27,8 @@ def _enabled() -> bool:
 
 
 def install() -> None:
+    import datetime
+
     import django_mongodb_backend.base as backend_base
     import mongomock_ng
     from mongomock_ng import aggregate, collection
@@ -73,6 +78,29 @@ def install() -> None:
 
     collection.Collection.insert_many = insert_many
 
+    original_date_trunc = aggregate._handle_date_trunc_operator
+    utc_names = {None, "UTC", "Etc/UTC", "GMT", "Z", "+00:00", "+0000", "00:00"}
+
+    def date_trunc(values, out_value):
+        # The tests run with TIME_ZONE=UTC, so the zone changes nothing; a week
+        # starts on the day the query names (the backend sends Monday).
+        values = dict(values)
+        out_value = dict(out_value)
+        zone = out_value.pop("timezone", None)
+        values.pop("timezone", None)
+        if zone not in utc_names:
+            raise NotImplementedError(f"$dateTrunc timezone {zone!r} in the stand-in")
+        start_of_week = str(out_value.pop("startOfWeek", "sunday"))[:3].lower()
+        values.pop("startOfWeek", None)
+        if out_value.get("unit") == "week" and start_of_week == "mon":
+            if out_value["date"] is None:
+                return None
+            day = out_value["date"].replace(hour=0, minute=0, second=0, microsecond=0)
+            return day - datetime.timedelta(days=day.weekday())
+        return original_date_trunc(values, out_value)
+
+    aggregate._handle_date_trunc_operator = date_trunc
+
 
 TEST_ENVIRONMENT = {
     "TASKAPP_DEBUG": "false",
@@ -89,6 +117,13 @@ def pytest_load_initial_conftests(early_config, parser, args):
     if _enabled():
         os.environ["MONGODB_URI"] = MONGO_URI
         install()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """A fast hasher for tests: every user fixture hashes a password, and PBKDF2
+    takes about 0.3 s each time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_report_header(config):

@@ -5,11 +5,13 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-TOKEN_PREFIX = "tsk_"
+TOKEN_PREFIX = "tsk_"  # noqa: S105 (a public marker, not a secret)
+TOKEN_NAME_MAX = 100
 # How long a token's last use may lag behind: saves a write on every request.
 LAST_USED_RESOLUTION_SECONDS = 60
 
@@ -39,7 +41,9 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiToken(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, db_column="_id")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
         verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=100)
@@ -60,12 +64,31 @@ class ApiToken(models.Model):
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
 
+    @staticmethod
+    def clean_name(name) -> str:
+        """The token's name, trimmed; raises ValidationError when empty or too long."""
+        name = " ".join(name.split()) if isinstance(name, str) else ""
+        if not name:
+            raise ValidationError({"name": [_("Give the token a name.")]})
+        if len(name) > TOKEN_NAME_MAX:
+            raise ValidationError(
+                {
+                    "name": [
+                        _("Token names are at most %(max)d characters.") % {"max": TOKEN_NAME_MAX}
+                    ]
+                }
+            )
+        return name
+
     @classmethod
     def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
         """Create a token; return it with the raw secret, which is never stored."""
+        name = cls.clean_name(name)
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, name=name.strip(), prefix=raw[: len(TOKEN_PREFIX) + 4],
+            user=user,
+            name=name,
+            prefix=raw[: len(TOKEN_PREFIX) + 4],
             token_hash=hash_token(raw),
         )
         return token, raw

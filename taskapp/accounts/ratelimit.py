@@ -10,7 +10,7 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -36,15 +36,17 @@ def record_failure(key: str, now=None) -> None:
     """Count one failure for ``key`` in its current window (starting one if needed)."""
     now = now or timezone.now()
     window_end = now + timedelta(seconds=settings.RATE_LIMIT_WINDOW)
-    if FailureCounter.objects.filter(key=key, window_ends_at__gt=now).update(
-        count=F("count") + 1
-    ):
+    if FailureCounter.objects.filter(key=key, window_ends_at__gt=now).update(count=F("count") + 1):
         return
-    # No live window: reset an expired one, or start the first.
-    if FailureCounter.objects.filter(key=key).update(count=1, window_ends_at=window_end):
+    # No live window: reset an expired one, or start the first. The reset is
+    # guarded by "still expired" so two workers cannot both reset it to 1.
+    expired = FailureCounter.objects.filter(key=key, window_ends_at__lte=now)
+    if expired.update(count=1, window_ends_at=window_end):
         return
     try:
-        FailureCounter.objects.create(key=key, count=1, window_ends_at=window_end)
+        # A savepoint, so a lost race does not break an enclosing transaction.
+        with transaction.atomic():
+            FailureCounter.objects.create(key=key, count=1, window_ends_at=window_end)
     except IntegrityError:
         # Another worker started the window at the same moment: count in it.
         FailureCounter.objects.filter(key=key).update(count=F("count") + 1)

@@ -13,8 +13,16 @@ from django.utils.translation import gettext as _
 from taskapp.tasks.models import Task
 
 EXPORT_COLUMNS = (
-    "id", "title", "description", "status", "priority", "due_date", "tags",
-    "created_at", "updated_at", "completed_at",
+    "id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "due_date",
+    "tags",
+    "created_at",
+    "updated_at",
+    "completed_at",
 )
 IMPORT_COLUMNS = ("title", "description", "status", "priority", "due_date", "tags")
 # The id and timestamps of an export are accepted and ignored on import, so an
@@ -78,9 +86,7 @@ def parse_json(content: bytes | str) -> list[tuple[int, dict]]:
     rows = []
     for number, item in enumerate(data, start=1):
         if not isinstance(item, dict):
-            raise ImportFileError(
-                _("Item %(number)d is not an object.") % {"number": number}
-            )
+            raise ImportFileError(_("Item %(number)d is not an object.") % {"number": number})
         rows.append((number, _only_import_fields(item)))
     return rows
 
@@ -92,8 +98,19 @@ def parse_csv(content: bytes | str) -> list[tuple[int, dict]]:
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ImportFileError(_("The CSV file must be UTF-8 encoded.")) from None
-    reader = csv.DictReader(io.StringIO(content))
-    header = reader.fieldnames or []
+    reader = csv.DictReader(io.StringIO(content.removeprefix("\ufeff")))
+    try:
+        return _csv_rows(reader)
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("The CSV file cannot be read (line %(line)d): %(error)s")
+            % {"line": reader.line_num + 1, "error": exc}
+        ) from None
+
+
+def _csv_rows(reader: csv.DictReader) -> list[tuple[int, dict]]:
+    header = [name.strip() for name in reader.fieldnames or []]
+    reader.fieldnames = header
     if "title" not in header:
         raise ImportFileError(_("The CSV file needs a header row with at least a title column."))
     unknown = set(header) - set(EXPORT_COLUMNS)
@@ -107,16 +124,24 @@ def parse_csv(content: bytes | str) -> list[tuple[int, dict]]:
             raise ImportFileError(
                 _("Line %(line)d has more values than the header.") % {"line": reader.line_num}
             )
-        # An empty CSV cell means "not given" (the default), except for the title.
+        # An empty or missing CSV cell means "not given" (the default), except
+        # for the title, which is required.
         fields = {
-            key: value for key, value in _only_import_fields(record).items()
-            if value != "" or key == "title"
+            key: value
+            for key, value in _only_import_fields(record).items()
+            if value not in ("", None) or key == "title"
         }
+        fields.setdefault("title", "")
+        if fields["title"] is None:
+            fields["title"] = ""
         rows.append((reader.line_num, fields))
     return rows
 
 
 def parse(content: bytes | str, fmt: str) -> list[tuple[int, dict]]:
+    """Rows of an import file in ``fmt`` (json or csv); raises ImportFileError."""
     if fmt == "csv":
         return parse_csv(content)
-    return parse_json(content)
+    if fmt == "json":
+        return parse_json(content)
+    raise ImportFileError(_("Unknown format “%(fmt)s”; use json or csv.") % {"fmt": str(fmt)[:20]})

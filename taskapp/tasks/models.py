@@ -5,6 +5,7 @@ migrations serve SQLite and MongoDB (where the key is the document ``_id``).
 Writes go through taskapp.tasks.services; reads through taskapp.tasks.selectors.
 """
 
+import re
 import uuid
 
 from django.conf import settings
@@ -24,19 +25,30 @@ def new_id():
     return uuid.uuid4()
 
 
+# A tag is one short label: letters, digits and a few joiners. No commas (they
+# separate tags in forms and CSV files) and no spaces (they become dashes).
+TAG_PATTERN = re.compile(r"^[\w][\w.+#/:-]*$")
+
+
 def normalize_tag(raw: str) -> str:
-    """Tags are lower case, single words joined by dashes: ' Work  Stuff ' -> 'work-stuff'."""
-    return "-".join(str(raw).lower().split()).strip("#")
+    """Tags are lower case, single words joined by dashes: ' #Work  Stuff ' -> 'work-stuff'."""
+    return "-".join(str(raw).lower().split()).lstrip("#")
 
 
 def normalize_tags(raw) -> list[str]:
     """Accept a list or a comma-separated string; return unique normalised tags in order.
 
-    Raises ValidationError for too many or too long tags.
+    Raises ValidationError for a value of the wrong type, too many tags, or a tag
+    that is too long or holds characters a label should not.
     """
     if raw is None:
         return []
-    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    if isinstance(raw, str):
+        items = raw.split(",")
+    elif isinstance(raw, list | tuple):
+        items = raw
+    else:
+        raise ValidationError(_("Tags must be a list of text labels."), code="invalid")
     tags: list[str] = []
     for item in items:
         if not isinstance(item, str):
@@ -49,6 +61,12 @@ def normalize_tags(raw) -> list[str]:
                 _("Tag “%(tag)s” is longer than %(max)d characters."),
                 code="max_length",
                 params={"tag": tag[:40], "max": TAG_MAX},
+            )
+        if not TAG_PATTERN.match(tag):
+            raise ValidationError(
+                _("Tag “%(tag)s” may only hold letters, digits and - _ . + # / :"),
+                code="invalid",
+                params={"tag": tag},
             )
         if tag not in tags:
             tags.append(tag)
@@ -103,12 +121,16 @@ class TaskQuerySet(models.QuerySet):
 class Task(models.Model):
     id = models.UUIDField(primary_key=True, default=new_id, editable=False, db_column="_id")
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="tasks",
         verbose_name=_("owner"),
     )
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     description = models.TextField(
-        _("description"), blank=True, default="",
+        _("description"),
+        blank=True,
+        default="",
         validators=[MaxLengthValidator(DESCRIPTION_MAX)],
     )
     status = models.CharField(
@@ -179,9 +201,7 @@ class TaskTag(models.Model):
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False, db_column="_id")
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_tags")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=TAG_MAX)
 
     class Meta:

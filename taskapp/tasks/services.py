@@ -10,6 +10,7 @@ without one (docs/decisions/0003-transactions-on-mongodb.md):
 On SQLite the same blocks also run inside a real transaction.
 """
 
+import uuid
 from contextlib import nullcontext
 from datetime import date, datetime, timedelta
 
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from taskapp import metrics
 from taskapp.tasks.models import (
     DESCRIPTION_MAX,
     TITLE_MAX,
@@ -32,6 +34,7 @@ from taskapp.tasks.models import (
 
 EDITABLE_FIELDS = ("title", "description", "status", "priority", "due_date", "tags")
 IMPORT_MAX_ROWS = 10_000
+BULK_MAX_IDS = 1_000
 
 
 class StaleVersion(Exception):
@@ -47,6 +50,13 @@ class ImportRejected(Exception):
     def __init__(self, errors: dict[int, dict[str, list[str]]]):
         super().__init__(f"{len(errors)} invalid row(s)")
         self.errors = errors
+
+
+def _now():
+    """The current time at the precision both backends store (MongoDB keeps
+    milliseconds), so a task's timestamps read the same before and after a reload."""
+    now = timezone.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def write_block():
@@ -89,9 +99,10 @@ def _clean_description(value) -> str:
 
 
 def _clean_status(value) -> str:
-    if value not in Status.values:
+    status = value.strip().lower() if isinstance(value, str) else value
+    if status not in Status.values:
         raise ValidationError(_("Status must be open or done."), code="invalid_choice")
-    return value
+    return status
 
 
 def _clean_priority(value) -> int:
@@ -133,13 +144,18 @@ _CLEANERS = {
 }
 
 
+def clean_title(value) -> str:
+    """The title as it is stored (trimmed, inner runs of blanks made one space)."""
+    return _clean_title(value)
+
+
 def clean_task_fields(data: dict) -> dict:
     """Validate the given fields; return domain values or raise one ValidationError
     whose message_dict names every bad field."""
+    if not isinstance(data, dict):
+        raise ValidationError({"task": [_("Expected an object of task fields.")]})
     unknown = set(data) - set(EDITABLE_FIELDS)
-    errors: dict[str, list[str]] = {
-        name: [_("Unknown field.")] for name in sorted(unknown)
-    }
+    errors: dict[str, list[str]] = {name: [_("Unknown field.")] for name in sorted(unknown)}
     cleaned = {}
     for name, value in data.items():
         if name in unknown:
@@ -156,27 +172,37 @@ def clean_task_fields(data: dict) -> dict:
 # --- Single tasks -----------------------------------------------------------------
 
 
-def _apply(task: Task, cleaned: dict, now) -> list[str]:
-    """Set cleaned values on the task; return the names of changed model fields."""
-    changed = []
+def _changes(task: Task, cleaned: dict, now) -> dict:
+    """The model field values that ``cleaned`` would change on ``task``.
+
+    The task itself is left alone: it takes the values only once they are
+    stored, so a refused write (StaleVersion) leaves the caller's copy as it was.
+    """
+    changes = {}
     for name, value in cleaned.items():
         if name == "status":
             if value != task.status:
-                task.set_status(value, now)
-                changed += ["status", "completed_at"]
+                changes["status"] = value
+                changes["completed_at"] = now if value == Status.DONE else None
         elif name == "tags":
             if value != task.tag_names:
-                task.tag_names = value
-                changed.append("tag_names")
+                changes["tag_names"] = value
         elif getattr(task, name) != value:
-            setattr(task, name, value)
-            changed.append(name)
-    return changed
+            changes[name] = value
+    return changes
 
 
-def _sync_tag_rows(task: Task) -> None:
+def _apply(task: Task, cleaned: dict, now) -> None:
+    """Set cleaned values on a task that is not stored yet."""
+    for name, value in _changes(task, cleaned, now).items():
+        setattr(task, name, value)
+
+
+def _sync_tag_rows(task: Task, existing: set[str] | None = None) -> None:
+    """Make the task's TaskTag rows match task.tag_names (``existing``: known rows)."""
     wanted = set(task.tag_names)
-    existing = set(TaskTag.objects.filter(task=task).values_list("name", flat=True))
+    if existing is None:
+        existing = set(TaskTag.objects.filter(task=task).values_list("name", flat=True))
     if existing - wanted:
         TaskTag.objects.filter(task=task, name__in=existing - wanted).delete()
     missing = [name for name in task.tag_names if name not in existing]
@@ -186,15 +212,20 @@ def _sync_tag_rows(task: Task) -> None:
         )
 
 
-def _compare_and_set(task: Task, fields: list[str], expected_version: int | None, now) -> None:
-    """Write ``fields`` only if the stored version is the one expected; bump it."""
+def _compare_and_set(task: Task, changes: dict, expected_version: int | None, now) -> None:
+    """Write ``changes`` only if the stored version is the one expected; bump it.
+
+    One update of one row (one document on MongoDB), so it is atomic on both
+    backends: of two racing writers, exactly one wins.
+    """
     expected = task.version if expected_version is None else expected_version
-    values = {name: getattr(task, name) for name in fields}
     updated = Task.objects.filter(pk=task.pk, version=expected).update(
-        **values, updated_at=now, version=expected + 1
+        **changes, updated_at=now, version=expected + 1
     )
     if not updated:
         raise StaleVersion
+    for name, value in changes.items():
+        setattr(task, name, value)
     task.version = expected + 1
     task.updated_at = now
 
@@ -203,13 +234,30 @@ def task_create(*, owner, **fields) -> Task:
     """Create a task from raw field values (title required)."""
     fields.setdefault("title", "")
     cleaned = clean_task_fields(fields)
-    now = timezone.now()
+    now = _now()
     task = Task(owner=owner, created_at=now, updated_at=now)
     _apply(task, cleaned, now)
     with write_block():
         task.save(force_insert=True)
-        _sync_tag_rows(task)
+        try:
+            _sync_tag_rows(task, existing=set())
+        except Exception:
+            _undo_create([task.pk])
+            raise
+    metrics.tasks_created.inc()
     return task
+
+
+def _undo_create(ids: list) -> None:
+    """Take back tasks just written when a later write of the same call failed.
+
+    On SQLite the surrounding transaction rolls back anyway; on MongoDB (no
+    transaction) this is what keeps a failed create or import from leaving a
+    task behind.
+    """
+    if connection.vendor == "mongodb":
+        TaskTag.objects.filter(task_id__in=ids).delete()
+        Task.objects.filter(pk__in=ids).delete()
 
 
 def task_update(*, task: Task, expected_version: int | None = None, **fields) -> Task:
@@ -217,26 +265,35 @@ def task_update(*, task: Task, expected_version: int | None = None, **fields) ->
     cleaned = clean_task_fields(fields)
     if expected_version is not None and expected_version != task.version:
         raise StaleVersion
-    now = timezone.now()
-    changed = _apply(task, cleaned, now)
-    if not changed:
+    now = _now()
+    changes = _changes(task, cleaned, now)
+    if not changes:
         return task
     with write_block():
-        _compare_and_set(task, changed, expected_version, now)
-        if "tag_names" in changed:
+        _compare_and_set(task, changes, expected_version, now)
+        if "tag_names" in changes:
             _sync_tag_rows(task)
+    if changes.get("status") == Status.DONE:
+        metrics.tasks_completed.inc()
     return task
 
 
 def task_replace(*, task: Task, expected_version: int | None = None, **fields) -> Task:
     """PUT semantics: fields left out go back to their defaults."""
-    full = {"description": "", "status": Status.OPEN, "priority": Priority.NORMAL,
-            "due_date": None, "tags": [], "title": ""}
+    full = {
+        "description": "",
+        "status": Status.OPEN,
+        "priority": Priority.NORMAL,
+        "due_date": None,
+        "tags": [],
+        "title": "",
+    }
     full.update(fields)
     return task_update(task=task, expected_version=expected_version, **full)
 
 
 def task_set_status(*, task: Task, status: str, expected_version: int | None = None) -> Task:
+    """Mark done or reopen; completed_at follows the status."""
     return task_update(task=task, expected_version=expected_version, status=status)
 
 
@@ -244,27 +301,61 @@ def task_trash(*, task: Task, expected_version: int | None = None) -> Task:
     """Move to the trash; the task keeps everything and can be restored."""
     if task.in_trash:
         return task
-    now = timezone.now()
-    task.deleted_at = now
-    _compare_and_set(task, ["deleted_at"], expected_version, now)
+    now = _now()
+    _compare_and_set(task, {"deleted_at": now}, expected_version, now)
+    metrics.tasks_deleted.inc()
     return task
 
 
-def task_restore(*, task: Task) -> Task:
+def task_restore(*, task: Task, expected_version: int | None = None) -> Task:
+    """Take the task out of the trash, as it was."""
     if not task.in_trash:
         return task
-    now = timezone.now()
-    task.deleted_at = None
-    _compare_and_set(task, ["deleted_at"], None, now)
+    now = _now()
+    _compare_and_set(task, {"deleted_at": None}, expected_version, now)
     return task
 
 
 def task_delete_forever(*, task: Task, expected_version: int | None = None) -> None:
-    if expected_version is not None and expected_version != task.version:
-        raise StaleVersion
+    """Delete the task and its tag rows for good (from the trash or not).
+
+    The task is selected by id and version, so a stale caller deletes nothing.
+    An orphan tag row left by a failure half-way on MongoDB is harmless: every
+    tag read goes through a live task.
+    """
+    expected = task.version if expected_version is None else expected_version
     with write_block():
-        TaskTag.objects.filter(task=task).delete()
-        Task.objects.filter(pk=task.pk).delete()
+        deleted = _delete_tasks(Task.objects.filter(pk=task.pk, version=expected))
+        if not deleted:
+            raise StaleVersion
+
+
+def _delete_tasks(tasks) -> int:
+    """Delete the tasks of a queryset; return how many.
+
+    Django's cascade deletes their TaskTag rows in the same call (one query for
+    all of them), before the tasks themselves.
+    """
+    _, per_model = tasks.delete()
+    return per_model.get(Task._meta.label, 0)
+
+
+def _clean_ids(ids) -> list[uuid.UUID]:
+    if isinstance(ids, str) or not isinstance(ids, list | tuple | set):
+        raise ValidationError({"ids": [_("Expected a list of task ids.")]})
+    if len(ids) > BULK_MAX_IDS:
+        raise ValidationError(
+            {"ids": [_("At most %(max)d ids at a time.") % {"max": BULK_MAX_IDS}]}
+        )
+    cleaned = []
+    for value in ids:
+        try:
+            cleaned.append(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+        except ValueError:
+            raise ValidationError(
+                {"ids": [_("“%(value)s” is not a task id.") % {"value": str(value)[:40]}]}
+            ) from None
+    return cleaned
 
 
 # --- Many tasks -------------------------------------------------------------------
@@ -276,11 +367,20 @@ def tasks_bulk(*, owner, ids, action: str) -> list:
     """Apply ``action`` to the owner's tasks among ``ids``; return the ids it touched.
 
     Ids of other users' tasks are treated like unknown ids: silently not touched.
+    Tasks the action does not apply to (marking a done task done) are not touched
+    either. Each task changes in one update that also bumps its version.
     """
     if action not in BULK_ACTIONS:
-        raise ValidationError({"action": [_("Unknown action.")]})
-    tasks = Task.objects.owned_by(owner).filter(pk__in=list(ids))
-    now = timezone.now()
+        raise ValidationError(
+            {
+                "action": [
+                    _("Unknown action; use one of %(actions)s.")
+                    % {"actions": ", ".join(BULK_ACTIONS)}
+                ]
+            }
+        )
+    tasks = Task.objects.owned_by(owner).filter(pk__in=_clean_ids(ids))
+    now = _now()
     bump = {"updated_at": now, "version": F("version") + 1}
     if action == "done":
         tasks = tasks.active().filter(status=Status.OPEN)
@@ -297,11 +397,13 @@ def tasks_bulk(*, owner, ids, action: str) -> list:
     else:
         touched = list(tasks.values_list("pk", flat=True))
         with write_block():
-            TaskTag.objects.filter(task_id__in=touched).delete()
-            Task.objects.filter(pk__in=touched).delete()
+            _delete_tasks(Task.objects.filter(pk__in=touched))
         return touched
     touched = list(tasks.values_list("pk", flat=True))
-    Task.objects.filter(pk__in=touched).update(**changes)
+    # The same conditions again: a task changed meanwhile by another request is
+    # left as that request made it.
+    tasks.filter(pk__in=touched).update(**changes)
+    metrics.tasks_bulk_applied(action, len(touched))
     return touched
 
 
@@ -316,7 +418,7 @@ def tasks_import(*, owner, rows: list[tuple[int, dict]]) -> list[Task]:
             {0: {"file": [_("At most %(max)d tasks per import.") % {"max": IMPORT_MAX_ROWS}]}}
         )
     errors: dict[int, dict[str, list[str]]] = {}
-    now = timezone.now()
+    now = _now()
     tasks = []
     for number, raw in rows:
         fields = {"title": "", **raw}
@@ -338,23 +440,23 @@ def tasks_import(*, owner, rows: list[tuple[int, dict]]) -> list[Task]:
             Task.objects.bulk_create(tasks, batch_size=500)
             TaskTag.objects.bulk_create(tag_rows, batch_size=1000)
         except Exception:
-            # Without a transaction (MongoDB), take back what was written.
-            if connection.vendor == "mongodb":
-                ids = [task.pk for task in tasks]
-                TaskTag.objects.filter(task_id__in=ids).delete()
-                Task.objects.filter(pk__in=ids).delete()
+            _undo_create([task.pk for task in tasks])
             raise
+    metrics.tasks_created.inc(len(tasks))
     return tasks
 
 
-def trash_purge(*, older_than: timedelta, owner=None) -> int:
-    """Delete for good the tasks that have been in the trash longer than ``older_than``."""
-    cutoff = timezone.now() - older_than
+def trash_purgeable(*, older_than: timedelta, owner=None, now=None):
+    """The tasks that have been in the trash longer than ``older_than``."""
+    cutoff = (now or _now()) - older_than
     tasks = Task.objects.trashed().filter(deleted_at__lt=cutoff)
     if owner is not None:
         tasks = tasks.owned_by(owner)
-    ids = list(tasks.values_list("pk", flat=True))
+    return tasks
+
+
+def trash_purge(*, older_than: timedelta, owner=None, now=None) -> int:
+    """Delete for good the tasks that have been in the trash longer than ``older_than``."""
+    tasks = trash_purgeable(older_than=older_than, owner=owner, now=now)
     with write_block():
-        TaskTag.objects.filter(task_id__in=ids).delete()
-        Task.objects.filter(pk__in=ids).delete()
-    return len(ids)
+        return _delete_tasks(tasks)

@@ -1,0 +1,91 @@
+# Taskapp's two images from one code base: `--target api` (taskapp-api) and
+# `--target ui` (taskapp-ui). docs/operations.md describes how they run.
+#
+# PYTHON_IMAGE is the official Python 3.11 slim image, pinned by digest. Where
+# Docker Hub is out of reach, `make images` builds a Debian bookworm base with
+# debootstrap (its python3 is 3.11 too) and passes it here instead.
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:2e32f7d302adc1c37428355c1e646897c0c53f4fd60b6a551245fb90ee129f91
+
+FROM ${PYTHON_IMAGE} AS python
+ENV LANG=C.UTF-8 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# --- Dependencies in a virtualenv: the only thing the final stages take from here --
+FROM python AS builder
+WORKDIR /build
+COPY pyproject.toml ./
+# The dependency list comes from pyproject.toml alone, so this layer is rebuilt
+# only when it changes. A CA bundle (for networks that intercept TLS) arrives as
+# the BuildKit secret `ca`: pip uses it, no layer keeps it. pip and setuptools
+# leave the venv afterwards (the image installs nothing at run time), and so do
+# translations other than Taskapp's languages (English, German).
+RUN --mount=type=secret,id=ca \
+    python3 -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > requirements.txt \
+    && if [ -s /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca; fi \
+    && python3 -m venv /opt/venv \
+    && /opt/venv/bin/pip install --no-cache-dir --no-compile -r requirements.txt \
+    && /opt/venv/bin/pip uninstall --yes --quiet pip setuptools \
+    && find /opt/venv -type d -path '*/locale/*' -prune \
+       ! -name 'en' ! -name 'en_*' ! -name 'de' ! -name 'de_*' -exec rm -rf {} + \
+    && python3 -m compileall -q --invalidation-mode unchecked-hash /opt/venv
+
+# --- The application, shared by both images ----------------------------------------
+FROM python AS app
+RUN groupadd --system --gid 10001 taskapp \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent \
+       --no-create-home --shell /usr/sbin/nologin taskapp
+
+COPY --from=builder /opt/venv /opt/venv
+WORKDIR /app
+COPY manage.py ./
+COPY taskapp ./taskapp
+COPY api ./api
+COPY ui ./ui
+
+# Only /tmp is writable at run time (mount a tmpfs or emptyDir there): SQLite data
+# when no MongoDB is configured, and gunicorn's per-worker metrics files.
+ENV PATH=/opt/venv/bin:$PATH \
+    PORT=8000 \
+    TASKAPP_METRICS_PORT=9100 \
+    TASKAPP_DATA_DIR=/tmp/data
+
+# Bytecode and static files are made now, as the root filesystem is read-only later.
+# Static files are collected in both images: the API serves its Swagger UI assets.
+# Source maps (13 MB, only for debugging vendored JS in a browser) are left out.
+RUN python -m compileall -q --invalidation-mode unchecked-hash /app \
+    && TASKAPP_SECRET_KEY=collectstatic-only TASKAPP_ALLOWED_HOSTS=build \
+       TASKAPP_DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput -v0 \
+    && find staticfiles \( -name '*.map' -o -name '*.map.gz' -o -name '*.map.br' \) -delete \
+    && rm -rf /tmp/build-data
+
+USER 10001:10001
+EXPOSE 8000 9100
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=2)"]
+CMD ["gunicorn", "-c", "taskapp/gunicorn.conf.py"]
+
+# Labels last: build arguments change on every commit, and everything after
+# their declaration would be rebuilt.
+FROM app AS release
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+ARG CREATED=unknown
+ARG SOURCE=https://github.com/acme/taskapp
+LABEL org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.vendor="Taskapp"
+
+FROM release AS api
+LABEL org.opencontainers.image.title="taskapp-api" \
+      org.opencontainers.image.description="Taskapp JSON API (TASKAPP_ROLE=api)"
+ENV TASKAPP_ROLE=api
+
+FROM release AS ui
+LABEL org.opencontainers.image.title="taskapp-ui" \
+      org.opencontainers.image.description="Taskapp web UI and admin (TASKAPP_ROLE=ui)"
+ENV TASKAPP_ROLE=ui

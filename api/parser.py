@@ -1,0 +1,37 @@
+"""Request bodies: JSON only, with a precise error for each way it can be wrong."""
+
+import json
+
+from ninja.parser import Parser
+
+from api.errors import invalid_json, unsupported_media_type
+
+JSON_TYPES = ("application/json",)
+
+
+def is_json(content_type: str) -> bool:
+    return content_type in JSON_TYPES or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
+def media_type(request) -> str:
+    """The Content-Type without its parameters, lower case ('' when absent)."""
+    return request.content_type.split(";")[0].strip().lower() if request.content_type else ""
+
+
+def load_json(body: bytes):
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise invalid_json(exc) from None
+
+
+class JsonParser(Parser):
+    """Ninja parses any body as JSON whatever its Content-Type; we answer 415 for a
+    body that does not say it is JSON, and 400 invalid_json for broken JSON."""
+
+    def parse_body(self, request):
+        if not is_json(media_type(request)):
+            raise unsupported_media_type()
+        return load_json(request.body)

@@ -1,0 +1,83 @@
+"""Responses built as plain dicts: a page of 50 tasks must cost little per row."""
+
+import json
+
+from django.http import HttpResponse
+from django.utils import timezone
+
+from taskapp.tasks.models import Priority
+
+PRIORITY_NAMES = {int(priority): priority.key for priority in Priority}
+
+
+def json_response(data, status=200, headers=None) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False),
+        status=status,
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+class TaskRenderer:
+    """Turns tasks into API dicts; holds what is the same for every row of a page.
+
+    A page is rendered from ``.values(*FIELDS)`` rows rather than model instances:
+    building 50 models per request is a good part of a list request's time. The
+    etag and overdue rules are Task.etag and Task.is_overdue, restated on the row.
+    """
+
+    FIELDS = (
+        "id",
+        "title",
+        "description",
+        "status",
+        "priority",
+        "due_date",
+        "tag_names",
+        "created_at",
+        "updated_at",
+        "completed_at",
+        "deleted_at",
+        "version",
+    )
+
+    def __init__(self, request, today=None):
+        self.base_url = request.build_absolute_uri("/api/v1/tasks/")
+        self.today = today or timezone.localdate()
+
+    def task(self, task) -> dict:
+        return self.row(task.__dict__)
+
+    def row(self, row) -> dict:
+        task_id, due, status = row["id"], row["due_date"], row["status"]
+        return {
+            "id": str(task_id),
+            "url": f"{self.base_url}{task_id}",
+            "title": row["title"],
+            "description": row["description"],
+            "status": status,
+            "priority": PRIORITY_NAMES[row["priority"]],
+            "due_date": _iso(due),
+            "tags": row["tag_names"],
+            "overdue": status == "open" and due is not None and due < self.today,
+            "in_trash": row["deleted_at"] is not None,
+            "etag": f'"{task_id.hex}-{row["version"]}"',
+            "created_at": _iso(row["created_at"]),
+            "updated_at": _iso(row["updated_at"]),
+            "completed_at": _iso(row["completed_at"]),
+            "deleted_at": _iso(row["deleted_at"]),
+        }
+
+
+def task_response(request, task, status=200, headers=None) -> HttpResponse:
+    """One task, with its ETag (and whatever other headers the caller adds)."""
+    return json_response(
+        TaskRenderer(request).task(task),
+        status=status,
+        headers={"ETag": task.etag, **(headers or {})},
+    )

@@ -1,0 +1,269 @@
+"""/api/v1/: tasks, tags and the caller's account.
+
+Reads go through taskapp.tasks.selectors, writes through taskapp.tasks.services,
+import/export through taskapp.tasks.exchange. Another user's task is looked up
+like a missing one, so every route answers 404 for it.
+"""
+
+from uuid import UUID
+
+from django.http import HttpResponse
+from django.utils import timezone
+from ninja import Query, Router
+
+from api import schemas
+from api.errors import unsupported_media_type
+from api.parser import is_json, load_json, media_type
+from api.render import TaskRenderer, json_response, task_response
+from taskapp.tasks import exchange, selectors, services
+from taskapp.tasks.models import Priority
+from taskapp.tasks.services import StaleVersion
+
+router = Router(tags=["tasks"])
+
+ERRORS = {
+    code: schemas.ErrorOut for code in (400, 401, 404, 405, 409, 412, 413, 415, 422, 429, 503)
+}
+# API bulk actions -> domain bulk actions ("delete" means "to the trash" in the API).
+BULK_ACTIONS = {
+    "done": "done",
+    "reopen": "reopen",
+    "delete": "trash",
+    "restore": "restore",
+    "purge": "delete",
+}
+
+
+def _owner(request):
+    return request.auth.user
+
+
+def _get_task(request, task_id):
+    return selectors.get_task(owner=_owner(request), task_id=task_id)
+
+
+def _expected_version(request, task) -> int | None:
+    """The version If-Match asks for: None without the header or with ``*``.
+
+    A header that does not list the task's current ETag fails right away; one
+    that does pins the write to this version (the services compare-and-set it).
+    """
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    if task.etag not in [tag.strip() for tag in header.split(",")]:
+        raise StaleVersion
+    return task.version
+
+
+def _task_filter(query: schemas.TaskQuery) -> selectors.TaskFilter:
+    return selectors.TaskFilter(
+        status=query.status,
+        tag=query.tag,
+        priority=int(Priority.from_name(query.priority)) if query.priority else None,
+        q=query.q,
+        due_before=query.due_before,
+        due_after=query.due_after,
+        overdue=query.overdue,
+        trash=query.trash,
+        sort=query.sort,
+    )
+
+
+def _next_url(request, page: schemas.PageQuery, total: int) -> str | None:
+    if page.offset + page.limit >= total:
+        return None
+    params = request.GET.copy()
+    params["offset"] = str(page.offset + page.limit)
+    params["limit"] = str(page.limit)
+    return f"{request.build_absolute_uri(request.path)}?{params.urlencode()}"
+
+
+# --- Collection -------------------------------------------------------------------
+
+
+@router.get("/tasks", response={200: schemas.TaskPage, **ERRORS}, url_name="task_list")
+def list_tasks(request, query: Query[schemas.TaskQuery], page: Query[schemas.PageQuery]):
+    """List your tasks, filtered, sorted and one page at a time."""
+    tasks = selectors.task_list(owner=_owner(request), filters=_task_filter(query))
+    total = tasks.count()
+    renderer = TaskRenderer(request)
+    rows = tasks.values(*TaskRenderer.FIELDS)[page.offset : page.offset + page.limit]
+    items = [renderer.row(row) for row in rows]
+    return json_response(
+        {
+            "items": items,
+            "total": total,
+            "limit": page.limit,
+            "offset": page.offset,
+            "next": _next_url(request, page, total),
+        }
+    )
+
+
+@router.post("/tasks", response={201: schemas.TaskOut, **ERRORS}, url_name="task_create")
+def create_task(request, payload: schemas.TaskIn):
+    """Create a task. Answers 201 with a Location header."""
+    task = services.task_create(owner=_owner(request), **payload.model_dump(exclude_unset=True))
+    response = task_response(request, task, status=201)
+    response["Location"] = TaskRenderer(request).task(task)["url"]
+    return response
+
+
+@router.get(
+    "/tasks/export",
+    response={200: list[schemas.TaskOut], **ERRORS},
+    url_name="task_export",
+    openapi_extra={
+        "responses": {200: {"content": {"application/json": {}, "text/csv": {}}}},
+    },
+)
+def export_tasks(request, fmt: Query[schemas.ExportQuery], query: Query[schemas.TaskQuery]):
+    """Download your tasks (the list filters apply) as JSON or CSV."""
+    tasks = selectors.task_list(owner=_owner(request), filters=_task_filter(query))
+    if fmt.format == "csv":
+        content, content_type = exchange.export_csv(tasks), "text/csv; charset=utf-8"
+    else:
+        content, content_type = exchange.export_json(tasks), "application/json"
+    filename = f"taskapp-{timezone.localdate().isoformat()}.{fmt.format}"
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _import_rows(request):
+    kind = media_type(request)
+    if kind == "text/csv":
+        return exchange.parse(request.body, "csv")
+    if is_json(kind):
+        load_json(request.body)  # a broken body is invalid_json (400) as everywhere
+        return exchange.parse(request.body, "json")
+    raise unsupported_media_type(("application/json", "text/csv"))
+
+
+@router.post(
+    "/tasks/import",
+    response={201: schemas.ImportOut, **ERRORS},
+    url_name="task_import",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/TaskIn"}}
+                },
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+def import_tasks(request):
+    """Create many tasks from a JSON array or a CSV file (an export's columns).
+
+    All or nothing: every row is validated first; errors name the row numbers
+    (JSON: the item's position from 1; CSV: the line in the file).
+    """
+    tasks = services.tasks_import(owner=_owner(request), rows=_import_rows(request))
+    ids = [str(task.id) for task in tasks]
+    return json_response({"imported": len(ids), "ids": ids}, status=201)
+
+
+@router.post("/tasks/bulk", response={200: schemas.BulkOut, **ERRORS}, url_name="task_bulk")
+def bulk_tasks(request, payload: schemas.BulkIn):
+    """Mark done, reopen, delete (to the trash), restore or purge many tasks at once."""
+    owner = _owner(request)
+    ids = list(dict.fromkeys(payload.ids))
+    mine = selectors.owned_task_ids(owner=owner, ids=ids)
+    touched = set(services.tasks_bulk(owner=owner, ids=ids, action=BULK_ACTIONS[payload.action]))
+    return json_response(
+        {
+            "action": payload.action,
+            "touched": [str(pk) for pk in ids if pk in touched],
+            "unchanged": [str(pk) for pk in ids if pk in mine and pk not in touched],
+            "not_found": [str(pk) for pk in ids if pk not in mine],
+        }
+    )
+
+
+# --- One task ---------------------------------------------------------------------
+
+
+@router.get("/tasks/{task_id}", response={200: schemas.TaskOut, **ERRORS}, url_name="task_detail")
+def get_task(request, task_id: UUID):
+    """One task, with its ETag header (also when it is in the trash)."""
+    return task_response(request, _get_task(request, task_id))
+
+
+@router.put("/tasks/{task_id}", response={200: schemas.TaskOut, **ERRORS}, url_name="task_put")
+def replace_task(request, task_id: UUID, payload: schemas.TaskIn):
+    """Replace a task: fields left out go back to their defaults. Honours If-Match."""
+    task = _get_task(request, task_id)
+    task = services.task_replace(
+        task=task,
+        expected_version=_expected_version(request, task),
+        **payload.model_dump(exclude_unset=True),
+    )
+    return task_response(request, task)
+
+
+@router.patch("/tasks/{task_id}", response={200: schemas.TaskOut, **ERRORS}, url_name="task_patch")
+def update_task(request, task_id: UUID, payload: schemas.TaskPatch):
+    """Change the fields sent, nothing else. Honours If-Match."""
+    task = _get_task(request, task_id)
+    task = services.task_update(
+        task=task,
+        expected_version=_expected_version(request, task),
+        **payload.model_dump(exclude_unset=True),
+    )
+    return task_response(request, task)
+
+
+@router.delete("/tasks/{task_id}", response={204: None, **ERRORS}, url_name="task_delete")
+def delete_task(request, task_id: UUID):
+    """Move a task to the trash (restore it with POST .../restore). Honours If-Match."""
+    task = _get_task(request, task_id)
+    task = services.task_trash(task=task, expected_version=_expected_version(request, task))
+    return HttpResponse(status=204, headers={"ETag": task.etag})
+
+
+@router.post(
+    "/tasks/{task_id}/restore", response={200: schemas.TaskOut, **ERRORS}, url_name="task_restore"
+)
+def restore_task(request, task_id: UUID):
+    """Take a task out of the trash. Honours If-Match."""
+    task = _get_task(request, task_id)
+    task = services.task_restore(task=task, expected_version=_expected_version(request, task))
+    return task_response(request, task)
+
+
+@router.delete("/tasks/{task_id}/permanent", response={204: None, **ERRORS}, url_name="task_purge")
+def purge_task(request, task_id: UUID):
+    """Delete a task for good, in the trash or not. Honours If-Match."""
+    task = _get_task(request, task_id)
+    services.task_delete_forever(task=task, expected_version=_expected_version(request, task))
+    return HttpResponse(status=204)
+
+
+# --- Tags and account -------------------------------------------------------------
+
+
+@router.get("/tags", response={200: schemas.TagsOut, **ERRORS}, tags=["tags"], url_name="tags")
+def list_tags(request):
+    """Every tag used on your tasks outside the trash, sorted."""
+    return json_response({"items": selectors.owner_tags(owner=_owner(request))})
+
+
+@router.get("/me", response={200: schemas.MeOut, **ERRORS}, tags=["account"], url_name="me")
+def me(request):
+    """Who the token belongs to, and their task counts."""
+    user = _owner(request)
+    return json_response(
+        {
+            "username": user.get_username(),
+            "email": user.email,
+            "token": request.auth.name,
+            "counts": selectors.task_counts(owner=user),
+        }
+    )

@@ -1,0 +1,9 @@
+# make bench: API throughput under gunicorn, measured with wrk (docs/performance.md).
+# Knobs (environment): BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_WORKERS,
+# BENCH_THREADS, BENCH_TASKS, BENCH_PORT, BENCH_ONLY; MONGODB_URI=... runs it on MongoDB.
+
+WRK_APT := apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends wrk
+
+bench: $(VENV)/.installed ## Requests/s and p50/p99 of the API under gunicorn (see docs/performance.md)
+	@command -v wrk >/dev/null || $(WRK_APT) || { apt-get -o DPkg::Lock::Timeout=600 update && $(WRK_APT); }
+	$(BIN)/python -m bench.run

@@ -1,0 +1,17 @@
+# UI measurements and translations (owned by the UI engineer).
+
+.PHONY: measure-ui ui-messages
+
+UI_MEASURE_DIR := $(CACHE_DIR)/ui-measure
+
+measure-ui: $(VENV)/.installed ## HTML size, queries and JS size of the task list with 50 tasks
+	@mkdir -p $(UI_MEASURE_DIR)
+	TASKAPP_DEBUG=true TASKAPP_DATA_DIR=$(UI_MEASURE_DIR) $(BIN)/python manage.py migrate --noinput -v0
+	TASKAPP_DEBUG=true TASKAPP_DATA_DIR=$(UI_MEASURE_DIR) $(BIN)/python manage.py measure_ui
+
+# makemessages/compilemessages need GNU gettext; install it on a fresh Debian machine.
+ui-messages: $(VENV)/.installed ## Update the German .po from the code and compile the .mo (commit both)
+	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext; }
+	TASKAPP_DEBUG=true $(BIN)/python manage.py makemessages -l de --no-location \
+		--ignore=.venv --ignore=tests --ignore=staticfiles --ignore=build
+	TASKAPP_DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv

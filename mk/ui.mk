@@ -1,0 +1,28 @@
+# Browser tests: Playwright (Python) drives Debian's Chromium headless against a
+# live Django server. `playwright install` cannot download browsers here, so the
+# tests launch /usr/bin/chromium, installed from apt when it is missing. A Chromium
+# or Chrome that the machine already has (GitHub's Ubuntu runners ship Chrome) is
+# used as it is.
+
+CHROMIUM ?= $(or $(firstword $(wildcard \
+	/usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome)),/usr/bin/chromium)
+APT_GET := DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get \
+	-o DPkg::Lock::Timeout=600
+
+.PHONY: test-browser chromium
+
+# Other helpers may run apt at the same time; the lock timeout waits for them.
+# A font is installed too: without one, screenshots show boxes instead of letters.
+$(CHROMIUM):
+	$(APT_GET) update
+	$(APT_GET) install -y --no-install-recommends chromium fonts-dejavu-core
+
+chromium: $(CHROMIUM) ## Install Debian's Chromium for the browser tests (if missing)
+
+test-browser: $(VENV)/.installed $(CHROMIUM) ## Browser journeys in headless Chromium (screenshots in test-artifacts/screenshots)
+	@mkdir -p "$(ARTIFACTS)/screenshots"
+	CHROMIUM="$(CHROMIUM)" $(PYTEST) -m browser tests/browser || { \
+		echo ""; echo "  Pages of the failing browser tests: $(ARTIFACTS)/screenshots/failures/"; \
+		exit 1; }
+	@echo ""
+	@echo "  Screenshots of the task list: $(ARTIFACTS)/screenshots/"

@@ -1,0 +1,71 @@
+"""Start-up with a bad environment fails with one clear line naming the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start(**overrides):
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TASKAPP_", "MONGODB_URI"))
+    }
+    environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "taskapp.settings",
+            "TASKAPP_SECRET_KEY": "k",
+            "TASKAPP_ALLOWED_HOSTS": "example.com",
+        }
+    )
+    environ.update(overrides)
+    environ = {key: value for key, value in environ.items() if value is not None}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_it_starts_with_a_good_environment(tmp_path):
+    result = start(TASKAPP_DATA_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"TASKAPP_ROLE": "web"}, "TASKAPP_ROLE must be one of all | api | ui, got 'web'."),
+        (
+            {"TASKAPP_SECRET_KEY": None},
+            "TASKAPP_SECRET_KEY (or TASKAPP_SECRET_KEY_FILE) is required",
+        ),
+        (
+            {"TASKAPP_SECRET_KEY": None, "TASKAPP_SECRET_KEY_FILE": "/nonexistent/key"},
+            "TASKAPP_SECRET_KEY_FILE=/nonexistent/key cannot be read",
+        ),
+        ({"TASKAPP_ALLOWED_HOSTS": None}, "TASKAPP_ALLOWED_HOSTS is required"),
+        ({"TASKAPP_DEBUG": "perhaps"}, "TASKAPP_DEBUG must be true or false, got 'perhaps'."),
+        (
+            {"TASKAPP_RATE_LIMIT_FAILURES": "0"},
+            "TASKAPP_RATE_LIMIT_FAILURES must be at least 1, got 0.",
+        ),
+    ],
+)
+def test_it_fails_with_a_message_naming_the_variable(tmp_path, overrides, message):
+    result = start(TASKAPP_DATA_DIR=str(tmp_path), **overrides)
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert (
+        last_line == f"django.core.exceptions.ImproperlyConfigured: {message}"
+        or message in last_line
+    )

@@ -1,0 +1,55 @@
+"""compose.yaml is well-formed and wires the images as production runs them.
+
+There is no compose plugin on the build machines, so instead of `docker compose
+config` the file is loaded as YAML (anchors and merge keys resolved) and checked."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _compose() -> dict:
+    return yaml.safe_load((ROOT / "compose.yaml").read_text())
+
+
+def test_it_defines_api_ui_migrate_and_mongo():
+    services = _compose()["services"]
+    assert set(services) == {"api", "ui", "migrate", "mongo"}
+    dockerfile_targets = set(
+        re.findall(r"^FROM \S+ AS (\w+)$", (ROOT / "Dockerfile").read_text(), re.M)
+    )
+    for name in ("api", "ui", "migrate"):
+        assert services[name]["build"]["target"] in dockerfile_targets
+
+
+def test_it_runs_mongo_7_with_authentication_and_a_volume():
+    compose = _compose()
+    mongo = compose["services"]["mongo"]
+    assert mongo["image"] == "mongo:7"
+    assert mongo["environment"]["MONGO_INITDB_ROOT_USERNAME"]
+    assert "${MONGO_PASSWORD:?" in mongo["environment"]["MONGO_INITDB_ROOT_PASSWORD"]
+    assert mongo["volumes"] == ["mongo-data:/data/db"] and "mongo-data" in compose["volumes"]
+
+
+def test_it_runs_the_app_hardened_with_its_role_after_migrations():
+    services = _compose()["services"]
+    for name, role in (("api", "api"), ("ui", "ui")):
+        service = services[name]
+        assert service["read_only"] is True and service["tmpfs"] == ["/tmp"]
+        assert service["user"] == "10001:10001"
+        assert service["environment"]["TASKAPP_ROLE"] == role
+        assert service["environment"]["MONGODB_URI"].startswith("mongodb://taskapp:")
+        assert "${TASKAPP_SECRET_KEY:?" in service["environment"]["TASKAPP_SECRET_KEY"]
+        assert service["depends_on"] == {"migrate": {"condition": "service_completed_successfully"}}
+    assert services["migrate"]["command"][:3] == ["python", "manage.py", "migrate"]
+
+
+def test_it_uses_only_documented_variables():
+    documented = (ROOT / "docs" / "configuration.md").read_text()
+    for service in _compose()["services"].values():
+        for name in service.get("environment", {}):
+            if name.startswith("TASKAPP_") or name == "MONGODB_URI":
+                assert f"`{name}`" in documented, name

@@ -1,0 +1,268 @@
+"""gunicorn as the images run it (taskapp/gunicorn.conf.py), started for real:
+settings from the environment, metrics summed over workers, the SIGTERM drain,
+JSON access logs without secrets."""
+
+import json
+import os
+import runpy
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "taskapp" / "gunicorn.conf.py"
+PORTS = range(18310, 18350)  # this area's share of the runtime port range
+
+
+# --- Configuration ----------------------------------------------------------------
+
+
+@pytest.fixture
+def load_config(monkeypatch, tmp_path):
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "metrics"))
+    monkeypatch.setenv("TASKAPP_DRAIN_FILE", "")
+
+    def load(**env):
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        return runpy.run_path(str(CONFIG))
+
+    return load
+
+
+def test_it_reads_serving_settings_from_the_environment(load_config):
+    config = load_config(
+        PORT="18399",
+        TASKAPP_WORKERS="3",
+        TASKAPP_THREADS="4",
+        TASKAPP_TIMEOUT="45",
+        TASKAPP_GRACEFUL_TIMEOUT="25",
+        TASKAPP_MAX_REQUESTS="500",
+        TASKAPP_TRUSTED_PROXIES="10.0.0.0/8,192.168.1.5",
+        TASKAPP_LOG_LEVEL="warning",
+    )
+    assert config["bind"] == ["0.0.0.0:18399"]
+    assert (config["workers"], config["threads"]) == (3, 4)
+    assert (config["timeout"], config["graceful_timeout"]) == (45, 25)
+    assert (config["max_requests"], config["max_requests_jitter"]) == (500, 50)
+    assert config["forwarded_allow_ips"] == "10.0.0.0/8,192.168.1.5"
+    assert config["loglevel"] == "warning"
+    assert config["accesslog"] == "-"
+
+
+def test_it_defaults_to_safe_values(load_config, monkeypatch):
+    for name in ("PORT", "TASKAPP_WORKERS", "TASKAPP_THREADS", "TASKAPP_TRUSTED_PROXIES"):
+        monkeypatch.delenv(name, raising=False)
+    config = load_config()
+    assert config["bind"] == ["0.0.0.0:8000"]
+    assert config["metrics_port"] == 9100
+    assert config["workers"] == config["default_workers"](config["available_cpus"]())
+    assert config["forwarded_allow_ips"] == "127.0.0.1,::1"
+
+
+def test_it_sizes_workers_from_the_cpus_with_a_cap(load_config):
+    default_workers = load_config()["default_workers"]
+    assert [default_workers(n) for n in (1, 2, 3, 4, 16)] == [3, 5, 7, 8, 8]
+
+
+def test_it_refuses_a_bad_worker_count(load_config):
+    with pytest.raises(ImproperlyConfigured, match="TASKAPP_WORKERS"):
+        load_config(TASKAPP_WORKERS="many")
+
+
+# --- A real gunicorn --------------------------------------------------------------
+
+
+def _free_port(exclude=()) -> int:
+    for port in PORTS:
+        if port in exclude:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 18310-18349")
+
+
+def _get(url, headers=None, timeout=10):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+class Server:
+    def __init__(self, tmp_path):
+        self.port = _free_port()
+        self.metrics_port = _free_port(exclude={self.port})
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tmp_path / "gunicorn.log"
+        self.env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("TASKAPP_", "MONGODB_", "PROMETHEUS_", "DJANGO_"))
+        }
+        self.env.update(
+            PORT=str(self.port),
+            TASKAPP_METRICS_PORT=str(self.metrics_port),
+            TASKAPP_WORKERS="2",
+            TASKAPP_THREADS="2",
+            TASKAPP_DRAIN_SECONDS="2",
+            TASKAPP_GRACEFUL_TIMEOUT="10",
+            TASKAPP_SECRET_KEY="gunicorn-test-secret",
+            TASKAPP_ALLOWED_HOSTS="127.0.0.1",
+            TASKAPP_ROLE="api",
+            TASKAPP_DATA_DIR=str(tmp_path / "data"),
+            PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
+        )
+        migrate_env = {k: v for k, v in self.env.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=migrate_env,
+            check=True,
+        )
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "-c",
+                    str(CONFIG),
+                    "tests.runtime.wsgi_probe:application",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self._wait_until_up()
+
+    def _wait_until_up(self):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()
+            try:
+                if _get(f"{self.url}/healthz", timeout=1)[0] == 200:
+                    _get(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=1)
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError("gunicorn did not come up:\n" + self.log.read_text())
+
+    def metrics(self) -> str:
+        return _get(f"http://127.0.0.1:{self.metrics_port}/metrics")[2].decode()
+
+    def log_records(self) -> list[dict]:
+        return [json.loads(line) for line in self.log.read_text().splitlines() if line.strip()]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def server(tmp_path):
+    running = Server(tmp_path)
+    yield running
+    running.stop()
+
+
+def _sample(metrics_text: str, name: str, **labels) -> float:
+    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    for line in metrics_text.splitlines():
+        if line.startswith(name + "{"):
+            metric, value = line.rsplit(" ", 1)
+            found = ",".join(sorted(metric[len(name) + 1 : -1].split(",")))
+            if found == wanted:
+                return float(value)
+    return 0.0
+
+
+def _healthz_served(server) -> float:
+    return _sample(
+        server.metrics(),
+        "django_http_requests_total_by_view_transport_method_total",
+        view="healthz",
+        transport="http",
+        method="GET",
+    )
+
+
+def test_it_sums_metrics_over_all_workers(server):
+    before = _healthz_served(server)
+    pids: dict[str, int] = {}
+    for _ in range(400):
+        _, headers, _ = _get(f"{server.url}/healthz")
+        pid = headers["X-Worker-Pid"]
+        pids[pid] = pids.get(pid, 0) + 1
+        if len(pids) >= 2 and sum(pids.values()) >= 20:
+            break
+    assert len(pids) == 2, f"requests reached only workers {pids}"
+
+    assert _healthz_served(server) - before == sum(pids.values())
+    assert "taskapp_tasks_created_total" in server.metrics()
+    assert _get(f"{server.url}/metrics")[0] == 404  # not on the public port
+
+
+def test_it_drains_on_sigterm_then_exits_0(server):
+    slow = {}
+
+    def slow_request():
+        slow["result"] = _get(f"{server.url}/__slow?seconds=3", timeout=20)
+
+    in_flight = threading.Thread(target=slow_request)
+    in_flight.start()
+    time.sleep(0.5)
+    assert _get(f"{server.url}/readyz")[0] == 200
+
+    server.process.send_signal(signal.SIGTERM)
+    statuses = []
+    deadline = time.monotonic() + 1.5  # inside the 2 s drain
+    while time.monotonic() < deadline:
+        statuses.append(_get(f"{server.url}/readyz", timeout=2)[0])
+        time.sleep(0.1)
+    assert statuses and statuses[-1] == 503, statuses
+    assert _get(f"{server.url}/healthz")[0] == 200  # still serving during the drain
+
+    in_flight.join(20)
+    assert slow["result"][0] == 200 and slow["result"][2] == b"slow done"
+    assert server.process.wait(20) == 0
+
+
+def test_it_logs_requests_as_json_without_secrets(server):
+    _get(
+        f"{server.url}/api/v1/tasks?q=x",
+        headers={
+            "Authorization": "Bearer tok-secret-in-header",
+            "Cookie": "sessionid=cookie-secret",
+            "X-Request-ID": "probe-1",
+            "X-Forwarded-For": "203.0.113.9",
+        },
+    )
+    server.process.send_signal(signal.SIGINT)
+    server.process.wait(20)
+
+    text = server.log.read_text()
+    assert "tok-secret-in-header" not in text and "cookie-secret" not in text
+    access = [r for r in server.log_records() if r["logger"] == "gunicorn.access"]
+    line = next(r for r in access if r.get("request_id") == "probe-1")
+    assert line["method"] == "GET" and line["path"] == "/api/v1/tasks"
+    assert line["status"] == 401 and line["duration_ms"] >= 0
+    # 127.0.0.1 is a trusted proxy by default, so the forwarded client is believed.
+    assert line["remote_addr"] == "203.0.113.9"

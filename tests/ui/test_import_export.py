@@ -1,0 +1,73 @@
+import json
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from taskapp.tasks import services
+from taskapp.tasks.models import Task
+
+
+def test_it_shows_the_page(logged_in_client):
+    html = logged_in_client.get("/import/").content.decode()
+    assert 'href="/export/?format=json"' in html and 'href="/export/?format=csv"' in html
+    assert 'type="file" name="file"' in html
+
+
+def test_it_exports_json(logged_in_client, user, other_user):
+    services.task_create(owner=user, title="Mine", tags="a")
+    services.task_create(owner=other_user, title="Theirs")
+    response = logged_in_client.get("/export/?format=json")
+    assert response["Content-Type"] == "application/json"
+    assert 'filename="tasks.json"' in response["Content-Disposition"]
+    assert [t["title"] for t in json.loads(response.content)] == ["Mine"]
+
+
+def test_it_exports_csv(logged_in_client, user):
+    services.task_create(owner=user, title="Mine", tags="a,b")
+    response = logged_in_client.get("/export/?format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("id,title,")
+    assert ",Mine," in lines[1] and '"a,b"' in lines[1]
+
+
+def test_it_refuses_an_unknown_format(logged_in_client):
+    assert logged_in_client.get("/export/?format=xml").status_code == 404
+
+
+def test_it_imports_csv(logged_in_client, user):
+    upload = SimpleUploadedFile("t.csv", b"title,priority,tags\nOne,high,x\nTwo,,\n")
+    response = logged_in_client.post("/import/", {"file": upload})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert sorted(Task.objects.filter(owner=user).values_list("title", flat=True)) == ["One", "Two"]
+    assert "Imported 2 tasks." in logged_in_client.get("/").content.decode()
+
+
+def test_it_imports_an_export(logged_in_client, user):
+    services.task_create(owner=user, title="Mine")
+    exported = logged_in_client.get("/export/?format=json").content
+    logged_in_client.post("/import/", {"file": SimpleUploadedFile("t.json", exported)})
+    assert Task.objects.filter(owner=user, title="Mine").count() == 2
+
+
+def test_it_imports_nothing_when_a_row_is_bad_and_numbers_the_rows(logged_in_client, user):
+    body = json.dumps([{"title": "Fine"}, {"title": ""}, {"title": "x", "priority": "huge"}])
+    response = logged_in_client.post(
+        "/import/", {"file": SimpleUploadedFile("t.json", body.encode())}
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Nothing was imported." in html
+    assert "Row 2" in html and "Row 3" in html and "Row 1" not in html
+    assert not Task.objects.exists()
+
+
+def test_it_explains_an_unreadable_file(logged_in_client):
+    response = logged_in_client.post("/import/", {"file": SimpleUploadedFile("t.json", b"{oops")})
+    assert response.status_code == 422
+    assert 'id="error-file"' in response.content.decode()
+    assert "not valid JSON" in response.content.decode()
+
+
+def test_it_requires_a_file(logged_in_client):
+    response = logged_in_client.post("/import/", {})
+    assert response.status_code == 422 and b'id="error-file"' in response.content

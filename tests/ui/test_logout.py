@@ -1,0 +1,17 @@
+from tests.ui.helpers import forms_in
+
+
+def test_the_header_has_a_logout_form(logged_in_client):
+    forms = forms_in(logged_in_client.get("/").content)
+    assert any(form["action"] == "/accounts/logout/" for form in forms.values())
+
+
+def test_it_logs_out_with_post(logged_in_client):
+    response = logged_in_client.post("/accounts/logout/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert logged_in_client.get("/").status_code == 302
+
+
+def test_it_refuses_get(logged_in_client):
+    assert logged_in_client.get("/accounts/logout/").status_code == 405
+    assert logged_in_client.get("/").status_code == 200

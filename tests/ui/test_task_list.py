@@ -1,0 +1,154 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from taskapp.tasks import services
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def tasks(user):
+    today = timezone.localdate()
+    return {
+        "milk": services.task_create(owner=user, title="Buy milk", tags="home", priority="high"),
+        "report": services.task_create(
+            owner=user,
+            title="Write report",
+            description="quarterly numbers",
+            due_date=today - timedelta(days=2),
+        ),
+        "call": services.task_create(owner=user, title="Call mum", due_date=today),
+    }
+
+
+def titles(response) -> list[str]:
+    html = response.content.decode()
+    return [t for t in ("Buy milk", "Write report", "Call mum") if f">{t}</span>" in html]
+
+
+def test_it_sends_visitors_to_login(client):
+    response = client.get("/?q=x")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_it_shows_the_empty_state_to_a_new_user(logged_in_client):
+    response = logged_in_client.get("/")
+    assert response.status_code == 200
+    assert b"No tasks yet" in response.content
+    assert b"<h1>Tasks</h1>" in response.content
+
+
+def test_it_lists_only_my_tasks(logged_in_client, tasks, other_user):
+    services.task_create(owner=other_user, title="Bob's secret")
+    response = logged_in_client.get("/")
+    assert set(titles(response)) == {"Buy milk", "Write report", "Call mum"}
+    assert b"Bob&#x27;s secret" not in response.content
+    html = response.content.decode()
+    assert f'data-task-id="{tasks["milk"].id}"' in html
+    assert 'aria-label="Done: Buy milk"' in html
+    assert 'aria-label="Select Buy milk"' in html
+    assert 'aria-label="Edit Buy milk"' in html
+    assert 'aria-label="Delete Buy milk"' in html
+
+
+def test_it_shows_counts(logged_in_client, tasks):
+    html = logged_in_client.get("/").content.decode()
+    assert '<strong id="count-open">3</strong> open' in html
+    assert '<strong id="count-done">0</strong> done' in html
+    assert '<strong id="count-overdue">1</strong> overdue' in html
+
+
+def test_it_marks_overdue_and_due_today_rows(logged_in_client, tasks):
+    html = logged_in_client.get("/").content.decode()
+    assert f'class="task is-overdue" data-task-id="{tasks["report"].id}"' in html
+    assert f'class="task is-due-today" data-task-id="{tasks["call"].id}"' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=milk", ["Buy milk"]),
+        ("q=QUARTERLY", ["Write report"]),
+        ("tag=home", ["Buy milk"]),
+        ("priority=high", ["Buy milk"]),
+        ("due=overdue", ["Write report"]),
+        ("due=today", ["Call mum"]),
+        ("status=done", []),
+    ],
+)
+def test_it_filters(logged_in_client, tasks, query, expected):
+    response = logged_in_client.get(f"/?{query}")
+    assert sorted(titles(response)) == sorted(expected)
+
+
+def test_it_filters_this_week(logged_in_client, user):
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    services.task_create(owner=user, title="Buy milk", due_date=monday)
+    services.task_create(owner=user, title="Write report", due_date=monday + timedelta(days=7))
+    services.task_create(owner=user, title="Call mum")
+    assert titles(logged_in_client.get("/?due=week")) == ["Buy milk"]
+
+
+def test_it_keeps_the_filters_in_the_form(logged_in_client, tasks):
+    html = logged_in_client.get("/?q=milk&status=open&sort=title").content.decode()
+    assert 'name="q" value="milk"' in html
+    assert '<option value="open" selected>' in html
+    assert '<option value="title" selected>' in html
+
+
+def test_it_sorts_by_title(logged_in_client, tasks):
+    html = logged_in_client.get("/?sort=title").content.decode()
+    positions = [html.index(f">{t}</span>") for t in ("Buy milk", "Call mum", "Write report")]
+    assert positions == sorted(positions)
+
+
+def test_it_ignores_invalid_filter_values(logged_in_client, tasks):
+    response = logged_in_client.get("/?status=nope&priority=huge&sort=drop&due=later&page=x")
+    assert response.status_code == 200
+    assert len(titles(response)) == 3
+
+
+def test_it_paginates(logged_in_client, user):
+    for number in range(55):
+        services.task_create(owner=user, title=f"T{number:02d}")
+    first = logged_in_client.get("/?sort=title").content.decode()
+    second = logged_in_client.get("/?sort=title&page=2").content.decode()
+    assert ">T49</span>" in first and ">T50</span>" not in first
+    assert ">T50</span>" in second and ">T54</span>" in second
+    assert "Page 2 of 2" in second
+    assert 'href="?sort=title&amp;page=2"' in first
+
+
+def test_it_answers_htmx_with_the_list_partial(logged_in_client, tasks):
+    response = logged_in_client.get("/?q=milk", **HX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="task-list"')
+    assert "<html" not in html
+    assert titles(response) == ["Buy milk"]
+    assert "HX-Request" in response["Vary"]
+
+
+def test_it_answers_a_history_restore_with_the_whole_page(logged_in_client, tasks):
+    response = logged_in_client.get("/?q=milk", HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HX)
+    assert b"<html" in response.content
+
+
+def test_it_costs_the_same_queries_for_5_and_50_tasks(
+    logged_in_client, user, django_assert_num_queries
+):
+    for number in range(5):
+        services.task_create(owner=user, title=f"T{number}", tags="a,b", due_date="2030-01-01")
+    logged_in_client.get("/")
+    # session, user, tags, page count, four counts, the page of tasks
+    with django_assert_num_queries(9):
+        logged_in_client.get("/")
+    for number in range(45):
+        services.task_create(owner=user, title=f"U{number}", tags="c", due_date="2030-01-01")
+    with django_assert_num_queries(9):
+        response = logged_in_client.get("/")
+    assert response.content.count(b'data-task-id="') == 50

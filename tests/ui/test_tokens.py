@@ -1,0 +1,57 @@
+import re
+
+from django.test import Client
+
+from taskapp.accounts.models import ApiToken
+from tests.ui.helpers import form_data, forms_in
+
+
+def create(client, name="laptop") -> str:
+    page = client.get("/accounts/tokens/")
+    form_id = next(
+        k for k, f in forms_in(page.content).items() if f["action"] == "/accounts/tokens/"
+    )
+    response = client.post("/accounts/tokens/", form_data(page.content, form_id, name=name))
+    assert response.status_code == 302
+    return client.get("/accounts/tokens/").content.decode()
+
+
+def test_it_shows_a_new_token_once(logged_in_client, user):
+    html = create(logged_in_client)
+    raw = re.search(r'<code id="new-token">([^<]+)</code>', html).group(1)
+    assert ApiToken.objects.for_raw_token(raw).user == user
+    assert ">Copy</button>" in html
+    again = logged_in_client.get("/accounts/tokens/").content.decode()
+    assert raw not in again and "laptop" in again
+
+
+def test_it_needs_a_name(logged_in_client):
+    response = logged_in_client.post("/accounts/tokens/", {"name": " "})
+    assert response.status_code == 422 and b'id="error-name"' in response.content
+    assert not ApiToken.objects.exists()
+
+
+def test_it_revokes(logged_in_client, user):
+    token, raw = ApiToken.issue(user=user, name="old")
+    response = logged_in_client.post(f"/accounts/tokens/{token.id}/revoke/")
+    assert response.status_code == 302
+    assert ApiToken.objects.for_raw_token(raw) is None
+    html = logged_in_client.get("/accounts/tokens/").content.decode()
+    assert "Token “old” revoked." in html
+    assert ">Revoke</button>" not in html
+
+
+def test_it_lists_only_my_tokens(logged_in_client, other_user):
+    ApiToken.issue(user=other_user, name="bobs-token")
+    assert b"bobs-token" not in logged_in_client.get("/accounts/tokens/").content
+
+
+def test_other_users_tokens_are_not_found(logged_in_client, other_user):
+    token, raw = ApiToken.issue(user=other_user, name="theirs")
+    response = logged_in_client.post(f"/accounts/tokens/{token.id}/revoke/")
+    assert response.status_code == 404
+    assert ApiToken.objects.for_raw_token(raw) is not None
+
+
+def test_it_needs_login(db):
+    assert Client().get("/accounts/tokens/").status_code == 302

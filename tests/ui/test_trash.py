@@ -1,0 +1,56 @@
+import pytest
+
+from taskapp.tasks import services
+from taskapp.tasks.models import Task
+from tests.ui.helpers import form_data, forms_in
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def trashed(user):
+    task = services.task_create(owner=user, title="Old idea")
+    return services.task_trash(task=task)
+
+
+def test_it_lists_trashed_tasks_only(logged_in_client, trashed, user):
+    services.task_create(owner=user, title="Still active")
+    html = logged_in_client.get("/trash/").content.decode()
+    assert ">Old idea</span>" in html and "Still active" not in html
+    assert 'aria-label="Restore Old idea"' in html
+    assert 'aria-label="Delete forever Old idea"' in html
+
+
+def test_it_shows_an_empty_trash(logged_in_client):
+    assert b"The trash is empty." in logged_in_client.get("/trash/").content
+
+
+def test_it_restores_without_javascript(logged_in_client, trashed):
+    page = logged_in_client.get("/trash/")
+    form_id = next(iter(k for k, f in forms_in(page.content).items() if "restore" in f["action"]))
+    response = logged_in_client.post(
+        f"/tasks/{trashed.id}/restore/", form_data(page.content, form_id)
+    )
+    assert response.status_code == 302 and response["Location"] == "/trash/"
+    assert not Task.objects.get(pk=trashed.pk).in_trash
+    assert "“Old idea” restored." in logged_in_client.get("/trash/").content.decode()
+
+
+def test_it_restores_with_htmx(logged_in_client, trashed):
+    response = logged_in_client.post(f"/tasks/{trashed.id}/restore/", **HX)
+    html = response.content.decode()
+    assert response.status_code == 200 and "<li" not in html
+    assert '<strong id="count-open">1</strong>' in html
+    assert "“Old idea” restored." in html
+
+
+def test_it_deletes_for_good(logged_in_client, trashed):
+    response = logged_in_client.post(f"/tasks/{trashed.id}/purge/", {"next": "/trash/"})
+    assert response.status_code == 302
+    assert not Task.objects.filter(pk=trashed.pk).exists()
+
+
+def test_it_deletes_for_good_with_htmx(logged_in_client, trashed):
+    response = logged_in_client.post(f"/tasks/{trashed.id}/purge/", **HX)
+    assert "deleted for good" in response.content.decode()
+    assert not Task.objects.filter(pk=trashed.pk).exists()

@@ -1,0 +1,106 @@
+"""Account pages: sign up, log in (rate-limited), log out, API tokens."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from taskapp.accounts import ratelimit
+from taskapp.accounts.models import ApiToken
+from ui.forms import TokenForm
+
+# The raw secret of a new token waits here for exactly one page view.
+NEW_TOKEN_SESSION_KEY = "new_token"  # noqa: S105 (a session key, not a secret)
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return settings.LOGIN_REDIRECT_URL
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if not settings.ALLOW_SIGNUP:
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(request, "ui/accounts/signup.html", {"form": None})
+    posted = request.method == "POST"
+    form = UserCreationForm(request.POST) if posted else UserCreationForm()
+    if posted and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("tasks")
+    status = 422 if form.errors else 200
+    return render(request, "ui/accounts/signup.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    key = ratelimit.client_key("login", request)
+    if request.method == "POST" and (wait := ratelimit.retry_after(key)):
+        return _too_many_attempts(request, wait)
+    form = AuthenticationForm(request, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            ratelimit.clear(key)
+            login(request, form.get_user())
+            return redirect(_next_url(request))
+        ratelimit.record_failure(key)
+    context = {"form": form, "next": _next_url(request)}
+    status = 422 if form.errors else 200
+    return render(request, "ui/accounts/login.html", context, status=status)
+
+
+def _too_many_attempts(request, wait: int):
+    minutes = max(1, round(wait / 60))
+    response = render(
+        request, "ui/accounts/ratelimited.html", {"wait": wait, "minutes": minutes}, status=429
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("login")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request):
+    form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
+    if request.method == "POST" and form.is_valid():
+        _, raw = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        # Post/redirect/get; the secret is shown on the next view only, never again.
+        request.session[NEW_TOKEN_SESSION_KEY] = raw
+        return redirect("tokens")
+    context = {
+        "form": form,
+        "tokens": ApiToken.objects.filter(user=request.user).active(),
+        "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
+    }
+    status = 422 if form.errors else 200
+    return render(request, "ui/accounts/tokens.html", context, status=status)
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id):
+    token = ApiToken.objects.filter(user=request.user, pk=token_id).first()
+    if token is None:
+        raise Http404
+    token.revoke()
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("tokens")

@@ -1,0 +1,215 @@
+"""One small form per action. ``clean_*`` methods return domain values; the
+services validate again (they are the one write path), and their field errors are
+put back next to the fields with ``add_service_errors``."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from taskapp.tasks import exchange, selectors
+from taskapp.tasks.models import (
+    DESCRIPTION_MAX,
+    TITLE_MAX,
+    Priority,
+    Status,
+    normalize_tags,
+)
+
+PRIORITY_CHOICES = [(p.key, p.label) for p in Priority]
+SORT_CHOICES = [
+    ("-created", _("Newest first")),
+    ("created", _("Oldest first")),
+    ("due", _("Due date")),
+    ("-priority", _("Priority")),
+    ("title", _("Title")),
+    ("-updated", _("Recently updated")),
+]
+DUE_CHOICES = [
+    ("", _("Any time")),
+    ("overdue", _("Overdue")),
+    ("today", _("Today")),
+    ("week", _("This week")),
+]
+
+
+class ErrorsNextToFields:
+    """After validation, point each invalid widget at its message (id ``error-<field>``)
+    so screen readers read the error with the field."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"error-{name}"}
+                )
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field in self.fields:
+            self.fields[field].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": f"error-{field}"}
+            )
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's per-field ValidationError next to the form's fields."""
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class TaskFilterForm(forms.Form):
+    """The list's query string. Invalid values fall back to the default view."""
+
+    q = forms.CharField(label=_("Search tasks"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *Status.choices],
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=[("", _("Any")), *PRIORITY_CHOICES]
+    )
+    due = forms.ChoiceField(label=_("Due"), required=False, choices=DUE_CHOICES)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=64)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, data=None, *, tags=(), **kwargs):
+        super().__init__(data, auto_id="filter-%s", **kwargs)
+        self.fields["tag"].widget = forms.Select(
+            choices=[("", _("All tags")), *[(t, t) for t in tags]]
+        )
+
+    def clean_priority(self):
+        value = self.cleaned_data["priority"]
+        return int(Priority.from_name(value)) if value else None
+
+    def to_filter(self, *, trash: bool = False) -> selectors.TaskFilter:
+        data = self.cleaned_data if self.is_valid() else self._valid_part()
+        today = timezone.localdate()
+        due = data.get("due") or ""
+        monday, sunday = selectors.week_bounds(today)
+        bounds = {
+            "today": {"due_after": today, "due_before": today},
+            "week": {"due_after": monday, "due_before": sunday},
+            "overdue": {"overdue": True},
+        }.get(due, {})
+        return selectors.TaskFilter(
+            q=data.get("q") or None,
+            status=data.get("status") or None,
+            priority=data.get("priority"),
+            tag=data.get("tag") or None,
+            sort=data.get("sort") or selectors.DEFAULT_SORT,
+            trash=trash,
+            **bounds,
+        )
+
+    def _valid_part(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+
+    @property
+    def is_filtered(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return any(data.get(k) for k in ("q", "status", "priority", "due", "tag"))
+
+
+class TaskCreateForm(forms.Form):
+    title = forms.CharField(label=_("New task"), max_length=TITLE_MAX, strip=True)
+
+
+class TaskEditForm(ErrorsNextToFields, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=PRIORITY_CHOICES)
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Separate tags with commas."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Distinct ids: the form appears on the list page beside the filter form.
+        super().__init__(*args, auto_id="edit-%s", **kwargs)
+
+    @classmethod
+    def for_task(cls, task):
+        return cls(
+            initial={
+                "title": task.title,
+                "description": task.description,
+                "priority": task.priority_key,
+                "due_date": task.due_date.isoformat() if task.due_date else "",
+                "tags": ", ".join(task.tag_names),
+            }
+        )
+
+    def clean_priority(self) -> int:
+        return int(Priority.from_name(self.cleaned_data["priority"]))
+
+    def clean_tags(self) -> list[str]:
+        return normalize_tags(self.cleaned_data["tags"])
+
+
+class ToggleForm(forms.Form):
+    """The list posts the ids of every ticked Done box (``done=<id>``); this task is
+    done when its own id is among them."""
+
+    done = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+
+    def __init__(self, data, *, task):
+        super().__init__(data)
+        self.task = task
+
+    def clean_done(self) -> str:
+        ticked = {str(value) for value in self.cleaned_data["done"] or []}
+        return Status.DONE if str(self.task.id) in ticked else Status.OPEN
+
+
+class UUIDListField(forms.Field):
+    """Every value of a repeated parameter (``ids=…&ids=…``) as UUIDs."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": _("Select at least one task."),
+        "invalid": _("Invalid task id."),
+    }
+
+    def to_python(self, value):
+        try:
+            return [uuid.UUID(str(raw)) for raw in value or []]
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class BulkForm(forms.Form):
+    ids = UUIDListField()
+    action = forms.ChoiceField(
+        choices=[("done", _("Mark selected done")), ("trash", _("Delete selected"))]
+    )
+
+
+class ImportForm(ErrorsNextToFields, forms.Form):
+    file = forms.FileField(label=_("File (JSON or CSV)"))
+
+    def clean_file(self) -> list[tuple[int, dict]]:
+        upload = self.cleaned_data["file"]
+        fmt = "csv" if upload.name.lower().endswith(".csv") else "json"
+        try:
+            return exchange.parse(upload.read(), fmt)
+        except exchange.ImportFileError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class TokenForm(ErrorsNextToFields, forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100)

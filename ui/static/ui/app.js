@@ -1,0 +1,153 @@
+/* Taskapp's own behaviour on top of htmx: theme toggle, keyboard shortcuts, Escape to
+   cancel, the Undo notice's timer, focus after htmx swaps, copy-to-clipboard.
+   No inline scripts anywhere (the CSP forbids them); everything works without this file. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var NOTICE_MS = 8000;
+  var noticeTimer = null;
+
+  function $(selector, scope) { return (scope || document).querySelector(selector); }
+  function focus(el) { if (el) { el.focus(); } }
+  function isTyping(el) {
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+
+  /* Theme: the <head> script already applied the stored or system theme. */
+  function setupTheme() {
+    var button = $("#theme-toggle");
+    if (!button) { return; }
+    var sync = function () {
+      button.setAttribute("aria-pressed", String(root.getAttribute("data-theme") === "dark"));
+    };
+    button.hidden = false;
+    sync();
+    button.addEventListener("click", function () {
+      var next = root.getAttribute("data-theme") === "dark" ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try { localStorage.setItem("taskapp-theme", next); } catch (e) { /* storage blocked */ }
+      sync();
+    });
+  }
+
+  function openShortcuts() {
+    var dialog = $("#shortcuts");
+    if (dialog && !dialog.open) { dialog.showModal(); }
+  }
+
+  function onKeydown(event) {
+    if (event.key === "Escape") {
+      var cancel = event.target.closest && event.target.closest("[data-edit]");
+      if (cancel) {
+        event.preventDefault();
+        $("[data-cancel]", cancel).click();
+      }
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) { return; }
+    if ($("#shortcuts") && $("#shortcuts").open) { return; }
+    if (event.key === "n" && $("#new-task")) {
+      event.preventDefault();
+      focus($("#new-task"));
+    } else if (event.key === "/" && $("#search")) {
+      event.preventDefault();
+      focus($("#search"));
+    } else if (event.key === "?") {
+      event.preventDefault();
+      openShortcuts();
+    }
+  }
+
+  /* The Undo notice goes away after a while, but not while someone is using it. */
+  function scheduleNotice() {
+    clearTimeout(noticeTimer);
+    var region = $("#notice");
+    if (!region || !$("[data-autohide]", region)) { return; }
+    noticeTimer = setTimeout(function hide() {
+      if (region.contains(document.activeElement) || region.matches(":hover")) {
+        noticeTimer = setTimeout(hide, 2000);
+        return;
+      }
+      region.innerHTML = "";
+    }, NOTICE_MS);
+  }
+
+  function afterRequest(event) {
+    var elt = event.detail.elt;
+    var ok = event.detail.xhr && event.detail.xhr.status < 300;
+    if (ok && elt.isConnected && elt.matches("[data-create]")) {
+      elt.reset();
+      focus($("#new-task"));
+    }
+  }
+
+  function afterSettle(event) {
+    var target = event.detail.target || event.detail.elt;
+    if (!target || !target.isConnected) {
+      // A deleted row: keep the keyboard user close to where they were.
+      if (document.activeElement === document.body) { focus($("#notice button")); }
+      scheduleNotice();
+      return;
+    }
+    var edit = target.matches("[data-edit]") ? target : $("[data-edit]", target);
+    if (edit) {
+      focus($("[aria-invalid=true]", edit) || $("input[name=title]", edit));
+    } else if (target.matches("#create-form")) {
+      focus($("#new-task"));
+    } else if (target.matches("li.task") && document.activeElement === document.body) {
+      focus($("a.ib", target));
+    }
+    scheduleNotice();
+  }
+
+  function setupCopy() {
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var source = $(button.getAttribute("data-copy"));
+        var text = source ? source.textContent.trim() : "";
+        var done = function () {
+          var label = button.textContent;
+          button.textContent = button.getAttribute("data-copied") || label;
+          setTimeout(function () { button.textContent = label; }, 2000);
+        };
+        if (navigator.clipboard) {
+          navigator.clipboard.writeText(text).then(done, function () { selectText(source); });
+        } else {
+          selectText(source);
+        }
+      });
+    });
+  }
+
+  function selectText(el) {
+    if (!el) { return; }
+    var range = document.createRange();
+    range.selectNodeContents(el);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  function setup() {
+    setupTheme();
+    setupCopy();
+    document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
+    document.querySelectorAll("[data-open-shortcuts]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", openShortcuts);
+    });
+    document.addEventListener("keydown", onKeydown);
+    document.body.addEventListener("htmx:afterRequest", afterRequest);
+    document.body.addEventListener("htmx:afterSettle", afterSettle);
+    scheduleNotice();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

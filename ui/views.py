@@ -1,0 +1,332 @@
+"""The task pages. Every action is a plain POST form that redirects back to the
+list (post/redirect/get, no JavaScript needed); with htmx (``request.htmx``) the
+same view answers with the partials that changed instead."""
+
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from taskapp.tasks import exchange, selectors, services
+from taskapp.tasks.models import Task
+from ui.forms import (
+    BulkForm,
+    ImportForm,
+    TaskCreateForm,
+    TaskEditForm,
+    TaskFilterForm,
+    ToggleForm,
+    add_service_errors,
+)
+
+PAGE_SIZE = 50
+TASKS = "ui/tasks.html"
+
+
+# --- Helpers ----------------------------------------------------------------------
+
+
+def _get_task_for_user(request, task_id) -> Task:
+    """The signed-in user's task, in the trash or not; anyone else's is a 404."""
+    try:
+        return selectors.get_task(owner=request.user, task_id=task_id)
+    except Task.DoesNotExist:
+        raise Http404 from None
+
+
+def _back_url(request) -> str:
+    """Where to return after an action: the list view the form was posted from."""
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if not candidate and request.htmx:
+        candidate = request.htmx.current_url_abs_path
+    if not candidate:
+        # A plain link (Edit without JavaScript): back to the page it was on.
+        referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+        same_host = referer.netloc == request.get_host()
+        query = f"?{referer.query}" if referer.query else ""
+        candidate = referer.path + query if same_host else ""
+    safe = candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return candidate if safe else reverse("tasks")
+
+
+def _list_context(request, query: QueryDict, *, trash: bool = False) -> dict:
+    """Everything the list (or the trash) needs: one fixed set of queries."""
+    tags = selectors.owner_tags(owner=request.user)
+    form = TaskFilterForm(query, tags=tags)
+    tasks = selectors.task_list(owner=request.user, filters=form.to_filter(trash=trash))
+    page = Paginator(tasks, PAGE_SIZE).get_page(query.get("page"))
+    params = query.copy()
+    params.pop("page", None)
+    return {
+        "filter_form": form,
+        "page": page,
+        "tasks": page.object_list,
+        "counts": selectors.task_counts(owner=request.user),
+        "query": params.urlencode(),
+        "next": request.get_full_path() if request.method == "GET" else _back_url(request),
+    }
+
+
+def _query_of(url: str) -> QueryDict:
+    return QueryDict(urlsplit(url).query)
+
+
+def _render_parts(request, *parts: str, context: dict, status: int = 200) -> HttpResponse:
+    """Several partials of the list template in one htmx response (main + out-of-band)."""
+    html = "".join(render_to_string(f"{TASKS}#{part}", context, request) for part in parts)
+    response = HttpResponse(html, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _counts_context(request, **extra) -> dict:
+    return {"counts": selectors.task_counts(owner=request.user), "oob": True, **extra}
+
+
+# --- The list ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def task_list(request):
+    context = _list_context(request, request.GET)
+    context["create_form"] = TaskCreateForm()
+    context["undo"] = request.session.pop("undo", None)
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, f"{TASKS}#task-list", context)
+    else:
+        response = render(request, TASKS, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_POST
+def task_create(request):
+    form = TaskCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_create(owner=request.user, title=form.cleaned_data["title"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    if not form.is_valid():
+        return _create_failed(request, form)
+    if not request.htmx:
+        return redirect(_back_url(request))
+    context = _list_context(request, _query_of(_back_url(request)))
+    return _render_parts(request, "task-list", "counts", context={**context, "oob": True})
+
+
+def _create_failed(request, form):
+    if request.htmx:
+        context = {"create_form": form, "next": _back_url(request)}
+        response = _render_parts(request, "create-form", context=context, status=422)
+        return reswap(retarget(response, "#create-form"), "outerHTML")
+    context = _list_context(request, _query_of(_back_url(request)))
+    return render(request, TASKS, {**context, "create_form": form}, status=422)
+
+
+# --- One task ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def task_row(request, task_id):
+    """One row as shown in the list (htmx: what Cancel puts back)."""
+    task = _get_task_for_user(request, task_id)
+    if not request.htmx:
+        return redirect(_back_url(request))
+    return _render_parts(request, "task-row", context={"task": task, "next": _back_url(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request, task_id):
+    task = _get_task_for_user(request, task_id)
+    form = TaskEditForm(request.POST) if request.method == "POST" else TaskEditForm.for_task(task)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_update(task=task, **_edit_fields(form.cleaned_data))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if not request.htmx:
+                return redirect(_back_url(request))
+            context = _counts_context(request, task=task, next=_back_url(request))
+            return _render_parts(request, "task-row", "counts", context=context)
+    status = 422 if form.errors else 200
+    context = {"task": task, "form": form, "next": _back_url(request)}
+    if request.htmx:
+        return _render_parts(request, "task-edit", context=context, status=status)
+    return render(request, "ui/task_edit.html", context, status=status)
+
+
+def _edit_fields(cleaned: dict) -> dict:
+    return {
+        "title": cleaned["title"],
+        "description": cleaned["description"],
+        "priority": cleaned["priority"],
+        "due_date": cleaned["due_date"],
+        "tags": cleaned["tags"],
+    }
+
+
+@login_required
+@require_POST
+def task_toggle(request, task_id):
+    task = _get_task_for_user(request, task_id)
+    form = ToggleForm(request.POST, task=task)
+    form.is_valid()  # nothing to reject: any input means "done" or "not done"
+    services.task_set_status(task=task, status=form.cleaned_data["done"])
+    if not request.htmx:
+        return redirect(_back_url(request))
+    context = _counts_context(request, task=task, next=_back_url(request))
+    return _render_parts(request, "task-row", "counts", context=context)
+
+
+@login_required
+@require_POST
+def task_delete(request, task_id):
+    """Move to the trash; the row goes at once and an Undo notice appears."""
+    task = _get_task_for_user(request, task_id)
+    services.task_trash(task=task)
+    undo = {"id": str(task.id), "title": task.title}
+    if not request.htmx:
+        request.session["undo"] = undo
+        return redirect(_back_url(request))
+    # 200 with an empty main part: htmx swaps the row away (a 204 would swap nothing).
+    context = _counts_context(request, undo=undo, next=_back_url(request))
+    return _render_parts(request, "counts", "notice", context=context)
+
+
+@login_required
+@require_POST
+def task_undo(request, task_id):
+    """Undo a delete: restore and show the list as it was."""
+    task = _get_task_for_user(request, task_id)
+    services.task_restore(task=task)
+    if not request.htmx:
+        return redirect(_back_url(request))
+    context = _list_context(request, _query_of(_back_url(request)))
+    return _render_parts(request, "task-list", "counts", "notice", context={**context, "oob": True})
+
+
+@login_required
+@require_POST
+def tasks_bulk(request):
+    form = BulkForm(request.POST)
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        touched = services.tasks_bulk(
+            owner=request.user, ids=form.cleaned_data["ids"], action=action
+        )
+        messages.success(request, _bulk_message(action, len(touched)))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    if not request.htmx:
+        return redirect(_back_url(request))
+    context = _list_context(request, _query_of(_back_url(request)))
+    return _render_parts(
+        request, "task-list", "counts", "messages", context={**context, "oob": True}
+    )
+
+
+def _bulk_message(action: str, count: int) -> str:
+    if action == "done":
+        return ngettext("Marked %(count)d task done.", "Marked %(count)d tasks done.", count) % {
+            "count": count
+        }
+    return ngettext(
+        "Moved %(count)d task to the trash.", "Moved %(count)d tasks to the trash.", count
+    ) % {"count": count}
+
+
+# --- Trash ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def trash(request):
+    context = _list_context(request, request.GET, trash=True)
+    response = render(request, "ui/trash.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _after_trash_action(request):
+    if not request.htmx:
+        return redirect(_back_url(request) if "next" in request.POST else reverse("trash"))
+    return _render_parts(request, "counts", "messages", context=_counts_context(request))
+
+
+@login_required
+@require_POST
+def task_restore(request, task_id):
+    task = _get_task_for_user(request, task_id)
+    services.task_restore(task=task)
+    messages.success(request, _("“%(title)s” restored.") % {"title": task.title})
+    return _after_trash_action(request)
+
+
+@login_required
+@require_POST
+def task_delete_forever(request, task_id):
+    task = _get_task_for_user(request, task_id)
+    services.task_delete_forever(task=task)
+    messages.success(request, _("“%(title)s” deleted for good.") % {"title": task.title})
+    return _after_trash_action(request)
+
+
+# --- Import and export ------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def export(request):
+    fmt = request.GET.get("format", "json")
+    if fmt not in exchange.FORMATS:
+        raise Http404
+    tasks = selectors.task_list(owner=request.user)
+    if fmt == "csv":
+        body, content_type = exchange.export_csv(tasks), "text/csv; charset=utf-8"
+    else:
+        body, content_type = exchange.export_json(tasks), "application/json"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="tasks.{fmt}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_tasks(request):
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    row_errors = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.tasks_import(owner=request.user, rows=form.cleaned_data["file"])
+        except services.ImportRejected as exc:
+            row_errors = exc.errors
+        else:
+            messages.success(
+                request,
+                ngettext("Imported %(count)d task.", "Imported %(count)d tasks.", len(created))
+                % {"count": len(created)},
+            )
+            return redirect("tasks")
+    status = 422 if (form.errors or row_errors) else 200
+    context = {"form": form, "row_errors": sorted(row_errors.items())}
+    return render(request, "ui/import.html", context, status=status)
