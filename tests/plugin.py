@@ -127,5 +127,11 @@ def _fast_password_hashing(settings):
 
 
 def pytest_report_header(config):
-    backend = "MongoDB (django-mongodb-backend over mongomock-ng)" if _enabled() else "SQLite"
+    if _enabled():
+        backend = "MongoDB (django-mongodb-backend over the mongomock-ng stand-in)"
+    elif os.environ.get("MONGODB_URI"):
+        # Set from outside (the GitHub workflow's mongo service): a real server.
+        backend = "MongoDB (django-mongodb-backend, real server from MONGODB_URI)"
+    else:
+        backend = "SQLite"
     return f"taskapp database: {backend}"
