@@ -28,11 +28,11 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import report, wrk
+from bench import cpu, report, wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench-results"
@@ -276,7 +276,9 @@ def probe(endpoint: Endpoint, base_url: str, token: str, task_id: str) -> None:
         raise BenchError(f"{path} returned {page_size(payload)} tasks, expected 50")
 
 
-def measure(endpoint: Endpoint, *, base_url, token, ids_file, args, warm_up) -> wrk.WrkRun:
+def measure(endpoint: Endpoint, *, server_pid, base_url, token, ids_file, args, warm_up):
+    """One measured wrk run (after a warm-up if asked), with the server's CPU time."""
+
     def wrk_run(duration_s: int) -> wrk.WrkRun:
         cmd = wrk.command(
             base_url=base_url,
@@ -292,7 +294,9 @@ def measure(endpoint: Endpoint, *, base_url, token, ids_file, args, warm_up) -> 
 
     if warm_up and args.warmup:
         wrk_run(args.warmup)
-    return wrk_run(args.duration)
+    cpu_before = cpu.tree_cpu_seconds(server_pid)
+    run = wrk_run(args.duration)
+    return replace(run, server_cpu_s=cpu.tree_cpu_seconds(server_pid) - cpu_before)
 
 
 def drop_mongo_database(uri: str, name: str) -> None:
@@ -351,8 +355,8 @@ def bench(args, workdir: Path) -> dict:
                 print(f"  {endpoint.name} ({len(done) + 1}/{args.rounds}): "
                       f"{endpoint.method} {endpoint.path}", flush=True)  # fmt: skip
                 run = measure(
-                    endpoint, base_url=base_url, token=seeded["token"], ids_file=ids_file,
-                    args=args, warm_up=not done,
+                    endpoint, server_pid=proc.pid, base_url=base_url, token=seeded["token"],
+                    ids_file=ids_file, args=args, warm_up=not done,
                 )  # fmt: skip
                 done.append(run)
                 if run.error_count:  # no point measuring errors for minutes

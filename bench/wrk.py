@@ -28,6 +28,15 @@ class WrkRun:
     p90_ms: float
     p99_ms: float
     max_ms: float
+    # CPU seconds the server spent during the run (bench.cpu), when measured.
+    server_cpu_s: float | None = None
+
+    @property
+    def server_cpu_ms(self) -> float | None:
+        """Server CPU milliseconds per request."""
+        if self.server_cpu_s is None or not self.requests:
+            return None
+        return self.server_cpu_s * 1000 / self.requests
 
     @property
     def rps(self) -> float:

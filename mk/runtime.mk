@@ -20,7 +20,7 @@ HADOLINT := $(HADOLINT_VENV)/bin/hadolint
 .PHONY: docker-engine docker-engine-stop base-image images hadolint smoke
 
 docker-engine: ## Start the private Docker engine (prints started/running)
-	@CACHE_DIR=$(CACHE_DIR) $(RUNTIME_ENGINE) start
+	@echo "Docker engine: $$(CACHE_DIR=$(CACHE_DIR) $(RUNTIME_ENGINE) start)"
 
 docker-engine-stop: ## Stop the private Docker engine
 	@CACHE_DIR=$(CACHE_DIR) $(RUNTIME_ENGINE) stop

@@ -16,10 +16,10 @@ BENCH_JSON {"requests": 12000, "duration_us": 10000000, "bytes": 3250585, \
 """
 
 
-def wrk_run(requests: int, p50_ms: float = 1.0, p99_ms: float = 2.0) -> wrk.WrkRun:
+def wrk_run(requests: int, p50_ms=1.0, p99_ms=2.0, cpu_s=None) -> wrk.WrkRun:
     return wrk.WrkRun(
         requests=requests, duration_s=10.0, errors={"status": 0}, p50_ms=p50_ms,
-        p90_ms=p50_ms, p99_ms=p99_ms, max_ms=p99_ms,
+        p90_ms=p50_ms, p99_ms=p99_ms, max_ms=p99_ms, server_cpu_s=cpu_s,
     )  # fmt: skip
 
 
@@ -63,7 +63,9 @@ def test_it_compares_every_endpoint_with_the_ceiling():
     assert summary["endpoints"]["ceiling"]["rps"] == 2000.0
     assert summary["endpoints"]["list"]["vs_ceiling"] == 0.6
     assert summary["endpoints"]["get"]["vs_ceiling"] == 0.75
-    assert summary["target"] == {"endpoint": "list", "ratio": 0.6, "required": 0.5, "met": True}
+    assert summary["target"] == {
+        "endpoint": "list", "ratio": 0.6, "cpu_ratio": None, "required": 0.5, "met": True,
+    }  # fmt: skip
 
 
 def test_it_reports_a_missed_target():
@@ -80,13 +82,26 @@ def test_it_judges_the_target_on_the_unrounded_ratio():
 
 
 def test_it_prints_one_row_per_endpoint():
-    summary = report.summarize({"ceiling": wrk_run(20000, 4.2, 12.3), "list": wrk_run(12000)})
+    summary = report.summarize(
+        {"ceiling": wrk_run(20000, 4.2, 12.3, cpu_s=10.0), "list": wrk_run(12000)}
+    )
 
     lines = report.table(summary).splitlines()
     assert lines[0].split() == ["endpoint", "req/s", "p50", "ms", "p99", "ms", "errors", "vs",
-                                "ceiling"]  # fmt: skip
-    assert lines[1].split() == ["ceiling", "2000.0", "4.20", "12.30", "0", "100%"]
-    assert lines[2].split() == ["list", "1200.0", "1.00", "2.00", "0", "60%"]
+                                "ceiling", "CPU", "ms/req"]  # fmt: skip
+    assert lines[1].split() == ["ceiling", "2000.0", "4.20", "12.30", "0", "100%", "0.50"]
+    assert lines[2].split() == ["list", "1200.0", "1.00", "2.00", "0", "60%", "-"]
+
+
+def test_it_compares_server_cpu_per_request_with_the_ceiling():
+    summary = report.summarize(
+        {"ceiling": wrk_run(20000, cpu_s=10.0), "list": wrk_run(5000, cpu_s=10.0)}
+    )
+
+    assert summary["endpoints"]["ceiling"]["server_cpu_ms"] == 0.5
+    assert summary["endpoints"]["list"]["server_cpu_ms"] == 2.0
+    assert summary["target"]["cpu_ratio"] == 0.25
+    assert "list costs 4.0x the ceiling (25%)" in report.table(summary)
 
 
 def test_it_reads_the_cpu_model():

@@ -5,6 +5,7 @@ JSON access logs without secrets."""
 import json
 import os
 import runpy
+import shutil
 import signal
 import socket
 import subprocess
@@ -105,7 +106,7 @@ def _get(url, headers=None, timeout=10):
 
 
 class Server:
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, database: Path):
         self.port = _free_port()
         self.metrics_port = _free_port(exclude={self.port})
         self.url = f"http://127.0.0.1:{self.port}"
@@ -128,13 +129,8 @@ class Server:
             TASKAPP_DATA_DIR=str(tmp_path / "data"),
             PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
         )
-        migrate_env = {k: v for k, v in self.env.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=migrate_env,
-            check=True,
-        )
+        (tmp_path / "data").mkdir()
+        shutil.copy(database, tmp_path / "data" / "taskapp.sqlite3")
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 [
@@ -176,9 +172,21 @@ class Server:
             self.process.wait(10)
 
 
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory) -> Path:
+    """One migrated SQLite file, copied for each server (migrating takes seconds)."""
+    data_dir = tmp_path_factory.mktemp("data")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TASKAPP_", "MONGODB_"))}
+    env.update(TASKAPP_DEBUG="true", TASKAPP_DATA_DIR=str(data_dir))
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    return data_dir / "taskapp.sqlite3"
+
+
 @pytest.fixture
-def server(tmp_path):
-    running = Server(tmp_path)
+def server(tmp_path, migrated_database):
+    running = Server(tmp_path, migrated_database)
     yield running
     running.stop()
 

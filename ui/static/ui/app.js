@@ -83,6 +83,10 @@
 
   function afterSettle(event) {
     var target = event.detail.target || event.detail.elt;
+    if (target && !target.isConnected && target.dataset && target.dataset.taskId) {
+      // An outerHTML swap replaced the row: continue with its successor.
+      target = document.querySelector('li[data-task-id="' + target.dataset.taskId + '"]');
+    }
     if (!target || !target.isConnected) {
       // A deleted row: keep the keyboard user close to where they were.
       if (document.activeElement === document.body) { focus($("#notice button")); }

@@ -210,7 +210,7 @@ helm.sh/resource-policy: keep
 
 {{/* Environment of the app containers (api, ui, the migration job and test pods). */}}
 {{- define "taskapp.env" -}}
-{{- $v := .ctx.Values }}
+{{- $v := .ctx.Values -}}
 - name: TASKAPP_ROLE
   value: {{ .component }}
 - name: PORT
