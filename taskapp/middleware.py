@@ -50,6 +50,19 @@ def is_trusted_proxy(address: str) -> bool:
     return any(ip in network for network in _trusted_networks(tuple(settings.TRUSTED_PROXIES)))
 
 
+def forwarded_client(header: str) -> str | None:
+    """The nearest X-Forwarded-For hop that is not a trusted proxy; None when a hop
+    is not an IP address (a garbled header proves nothing)."""
+    for hop in reversed([hop.strip() for hop in header.split(",") if hop.strip()]):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return None
+        if not is_trusted_proxy(hop):
+            return hop
+    return None
+
+
 class TrustedProxyMiddleware:
     """Believe X-Forwarded-For / X-Forwarded-Proto only from TASKAPP_TRUSTED_PROXIES.
 
@@ -65,11 +78,9 @@ class TrustedProxyMiddleware:
     def __call__(self, request):
         meta = request.META
         if is_trusted_proxy(meta.get("REMOTE_ADDR", "")):
-            hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-            for hop in reversed([hop for hop in hops if hop]):
-                if not is_trusted_proxy(hop):
-                    meta["REMOTE_ADDR"] = hop
-                    break
+            client = forwarded_client(meta.get("HTTP_X_FORWARDED_FOR", ""))
+            if client:
+                meta["REMOTE_ADDR"] = client
         else:
             meta.pop("HTTP_X_FORWARDED_FOR", None)
             meta.pop("HTTP_X_FORWARDED_PROTO", None)

@@ -142,3 +142,14 @@ def test_it_counts_worker_boots_in_the_gunicorn_log():
         '{"message": "Booting worker with pid: 13"}\n'
     )
     assert run.worker_boots(log) == 3
+
+
+def test_it_keeps_workers_from_recycling_unless_asked():
+    def env(environ):
+        return run.server_env(
+            data_dir="/tmp/x", port=18201, metrics_port=18202, workers=2, threads=0,
+            environ=environ,
+        )  # fmt: skip
+
+    assert env({})["TASKAPP_MAX_REQUESTS"] == "0"
+    assert env({"TASKAPP_MAX_REQUESTS": "1000"})["TASKAPP_MAX_REQUESTS"] == "1000"
