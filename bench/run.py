@@ -332,47 +332,34 @@ def write_results(results: dict) -> Path:
     return path
 
 
-def bench(args, workdir: Path) -> dict:
-    port, metrics_port = free_ports(2, preferred=args.port)
-    env = server_env(
-        data_dir=str(workdir / "data"),
-        port=port,
-        metrics_port=metrics_port,
-        workers=args.workers,
-        threads=args.threads,
-    )
-    backend = "mongodb" if env.get("MONGODB_URI") else "sqlite"
-    Path(env["PROMETHEUS_MULTIPROC_DIR"]).mkdir()
-    try:
-        print(f"Seeding {args.tasks} tasks ({backend}) ...", flush=True)
-        seeded = seed_database(env, args.tasks, workdir / "seed.json")
-        ids_file = workdir / "ids.txt"
-        ids_file.write_text("\n".join(seeded["task_ids"]) + "\n", encoding="utf-8")
+def drive(args, *, cmd, env, workdir: Path, seeded: dict, ids_file: Path) -> dict:
+    """Start gunicorn, check each endpoint once, then measure them round by round.
+    Returns the wrk runs per endpoint and the number of worker boots."""
+    base_url = f"http://127.0.0.1:{env['PORT']}"
+    log = workdir / "gunicorn.log"
+    rounds: dict[str, list[wrk.WrkRun]] = {e.name: [] for e in args.endpoints}
+    with gunicorn(cmd, env, log) as proc:
+        wait_ready(proc, base_url, log)
+        for endpoint in args.endpoints:
+            probe(endpoint, base_url, seeded["token"], seeded["task_ids"][0])
+        for endpoint in schedule(args.endpoints, args.rounds):
+            done = rounds[endpoint.name]
+            print(f"  {endpoint.name} ({len(done) + 1}/{args.rounds}): "
+                  f"{endpoint.method} {endpoint.path}", flush=True)  # fmt: skip
+            run = measure(
+                endpoint, server_pid=proc.pid, base_url=base_url, token=seeded["token"],
+                ids_file=ids_file, args=args, warm_up=not done,
+            )  # fmt: skip
+            done.append(run)
+            if run.error_count:  # no point measuring errors for minutes
+                break
+    return {"rounds": rounds, "boots": worker_boots(log.read_text(errors="replace"))}
 
-        cmd = gunicorn_command(port=port, workers=args.workers, threads=args.threads)
-        server = parse_print_config(run_quiet([*cmd[:-1], "--print-config", cmd[-1]], env, 60))
-        base_url = f"http://127.0.0.1:{port}"
-        rounds: dict[str, list[wrk.WrkRun]] = {e.name: [] for e in args.endpoints}
-        load_before = os.getloadavg()
-        with gunicorn(cmd, env, workdir / "gunicorn.log") as proc:
-            wait_ready(proc, base_url, workdir / "gunicorn.log")
-            for endpoint in args.endpoints:
-                probe(endpoint, base_url, seeded["token"], seeded["task_ids"][0])
-            for endpoint in schedule(args.endpoints, args.rounds):
-                done = rounds[endpoint.name]
-                print(f"  {endpoint.name} ({len(done) + 1}/{args.rounds}): "
-                      f"{endpoint.method} {endpoint.path}", flush=True)  # fmt: skip
-                run = measure(
-                    endpoint, server_pid=proc.pid, base_url=base_url, token=seeded["token"],
-                    ids_file=ids_file, args=args, warm_up=not done,
-                )  # fmt: skip
-                done.append(run)
-                if run.error_count:  # no point measuring errors for minutes
-                    break
-        boots = worker_boots((workdir / "gunicorn.log").read_text(errors="replace"))
-    finally:
-        if backend == "mongodb":
-            drop_mongo_database(env["MONGODB_URI"], env["TASKAPP_MONGODB_NAME"])
+
+def record(args, *, backend: str, server: dict, measured: dict, load_before) -> dict:
+    """The JSON document of one run: where, how, and the figures."""
+    rounds = measured["rounds"]
+    workers = int(server.get("workers", args.workers))
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": command_line(),
@@ -382,12 +369,12 @@ def bench(args, workdir: Path) -> dict:
         "server": {
             "config": str(GUNICORN_CONF.relative_to(ROOT)) if GUNICORN_CONF.exists() else None,
             "worker_class": server.get("worker_class"),
-            "workers": int(server.get("workers", args.workers)),
+            "workers": workers,
             "threads": int(server.get("threads", args.threads or 1)),
             "max_requests": int(server.get("max_requests", 0)),
             # Workers recycled during the run (gunicorn's max_requests): each restart
             # costs a Django start-up, which shows in throughput and p99.
-            "worker_restarts": max(0, boots - int(server.get("workers", args.workers))),
+            "worker_restarts": max(0, measured["boots"] - workers),
         },
         "load": {
             "generator": wrk.version(),
@@ -403,6 +390,29 @@ def bench(args, workdir: Path) -> dict:
             {name: report.median_run(runs) for name, runs in rounds.items() if runs}
         ),
     }
+
+
+def bench(args, workdir: Path) -> dict:
+    port, metrics_port = free_ports(2, preferred=args.port)
+    env = server_env(
+        data_dir=str(workdir / "data"), port=port, metrics_port=metrics_port,
+        workers=args.workers, threads=args.threads,
+    )  # fmt: skip
+    backend = "mongodb" if env.get("MONGODB_URI") else "sqlite"
+    Path(env["PROMETHEUS_MULTIPROC_DIR"]).mkdir()
+    try:
+        print(f"Seeding {args.tasks} tasks ({backend}) ...", flush=True)
+        seeded = seed_database(env, args.tasks, workdir / "seed.json")
+        ids_file = workdir / "ids.txt"
+        ids_file.write_text("\n".join(seeded["task_ids"]) + "\n", encoding="utf-8")
+        cmd = gunicorn_command(port=port, workers=args.workers, threads=args.threads)
+        server = parse_print_config(run_quiet([*cmd[:-1], "--print-config", cmd[-1]], env, 60))
+        load_before = os.getloadavg()
+        measured = drive(args, cmd=cmd, env=env, workdir=workdir, seeded=seeded, ids_file=ids_file)
+    finally:
+        if backend == "mongodb":
+            drop_mongo_database(env["MONGODB_URI"], env["TASKAPP_MONGODB_NAME"])
+    return record(args, backend=backend, server=server, measured=measured, load_before=load_before)
 
 
 def main(argv=None) -> int:

@@ -80,7 +80,8 @@ logging.captureWarnings(True)
 
 metrics_port = env_int("TASKAPP_METRICS_PORT", 9100, minimum=0, maximum=65535)
 # Set before any worker imports prometheus_client (it reads this at import time).
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+owns_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if owns_metrics_dir:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="taskapp-metrics-")
 metrics_dir = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
 # Kept beside the metrics, outside their *.db pattern; read by taskapp.health.
@@ -114,6 +115,8 @@ def child_exit(server, worker):
 
 def on_exit(server):
     drain_file.unlink(missing_ok=True)
+    if owns_metrics_dir:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def _drain_before_stopping(server):

@@ -30,8 +30,7 @@ SECRET_KEY = env_secret("TASKAPP_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "TASKAPP_SECRET_KEY (or TASKAPP_SECRET_KEY_FILE) is required unless "
-            "TASKAPP_DEBUG=true."
+            "TASKAPP_SECRET_KEY (or TASKAPP_SECRET_KEY_FILE) is required unless TASKAPP_DEBUG=true."
         )
     SECRET_KEY = "insecure-development-key-only-used-with-TASKAPP_DEBUG"  # noqa: S105
 
@@ -154,10 +153,18 @@ if USES_MONGODB:
             # its path, the database name; TASKAPP_MONGODB_NAME overrides that.
             "HOST": MONGODB_URI,
             "NAME": env_str("TASKAPP_MONGODB_NAME", "") or None,
+            "OPTIONS": {},
         }
     }
     if not DATABASES["default"]["NAME"]:
         DATABASES["default"].pop("NAME")
+    # pymongo waits 30 s for an unreachable server, as long as a request may take:
+    # the worker would be killed (502) instead of answering 503. Fail sooner,
+    # unless the connection string chooses its own timeout.
+    if "serverselectiontimeoutms" not in MONGODB_URI.lower():
+        DATABASES["default"]["OPTIONS"]["serverSelectionTimeoutMS"] = env_int(
+            "TASKAPP_MONGODB_TIMEOUT_MS", 5000, minimum=100
+        )
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -226,9 +233,7 @@ CACHES = {
 }
 
 # Request bodies above this answer 413 (an import of ~10,000 tasks fits).
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
-    "TASKAPP_MAX_BODY_BYTES", 5 * 1024 * 1024, minimum=1024
-)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TASKAPP_MAX_BODY_BYTES", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # --- Internationalisation ---------------------------------------------------------
@@ -257,9 +262,7 @@ STORAGES = {
 
 # --- Logging ----------------------------------------------------------------------
 
-LOG_LEVEL = env_choice(
-    "TASKAPP_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
-).upper()
+LOG_LEVEL = env_choice("TASKAPP_LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper()
 # One JSON object per line on stdout (docs/operations.md, "Logs"); plain text
 # for local runs. Secrets are redacted by the formatters (taskapp/logging.py).
 LOG_FORMAT = env_choice("TASKAPP_LOG_FORMAT", "text" if DEBUG else "json", ("json", "text"))

@@ -19,7 +19,8 @@ if settings.METRICS_ON_APP_PORT:
     urlpatterns.append(path("", include("django_prometheus.urls")))
 
 if settings.SERVES_API:
-    from api.urls import api_root, urlpatterns as api_urlpatterns
+    from api.urls import api_root
+    from api.urls import urlpatterns as api_urlpatterns
 
     urlpatterns += api_urlpatterns
     if settings.ROLE == "api":

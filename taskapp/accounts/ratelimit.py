@@ -18,8 +18,8 @@ from taskapp.accounts.models import FailureCounter
 
 
 def client_key(scope: str, request) -> str:
-    # REMOTE_ADDR is the real client: gunicorn rewrites it from X-Forwarded-For
-    # only for trusted proxies (see taskapp/gunicorn.conf.py).
+    # REMOTE_ADDR is the real client: taskapp.middleware.TrustedProxyMiddleware
+    # rewrites it from X-Forwarded-For only for TASKAPP_TRUSTED_PROXIES.
     return f"{scope}:{request.META.get('REMOTE_ADDR', 'unknown')}"
 
 

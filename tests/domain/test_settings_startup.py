@@ -1,5 +1,6 @@
 """Start-up with a bad environment fails with one clear line naming the variable."""
 
+import json
 import os
 import subprocess
 import sys
@@ -69,3 +70,38 @@ def test_it_fails_with_a_message_naming_the_variable(tmp_path, overrides, messag
         last_line == f"django.core.exceptions.ImproperlyConfigured: {message}"
         or message in last_line
     )
+
+
+def mongo_options(uri: str) -> dict:
+    """The MongoDB client options the settings build for ``uri`` (no connection made)."""
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TASKAPP_", "MONGODB_URI"))
+    }
+    environ.update(
+        {"TASKAPP_SECRET_KEY": "k", "TASKAPP_ALLOWED_HOSTS": "example.com", "MONGODB_URI": uri}
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, taskapp.settings as s;"
+            "print(json.dumps(s.DATABASES['default']['OPTIONS']))",
+        ],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_it_gives_up_on_an_unreachable_mongodb_before_the_request_timeout():
+    assert mongo_options("mongodb://db:27017/taskapp") == {"serverSelectionTimeoutMS": 5000}
+
+
+def test_it_keeps_the_timeout_chosen_in_the_connection_string():
+    assert mongo_options("mongodb://db:27017/taskapp?serverSelectionTimeoutMS=900") == {}

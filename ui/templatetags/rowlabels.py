@@ -1,0 +1,58 @@
+"""Accessible names for the controls of a task row without repeating the title.
+
+Each control is named with ``aria-labelledby``: a shared hidden label ("Done:",
+"Select", ...) rendered once per page by ``{% row_labels %}`` plus the row's title
+element. The order follows the translation ("Select %(title)s" -> "l-select t-…";
+German "%(title)s auswählen" -> "t-… l-select-a"), so the computed names equal the
+translated strings and 50 rows do not carry the title five times each.
+"""
+
+from functools import lru_cache
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_noop as _
+
+register = template.Library()
+
+TITLE = "%(title)s"
+ROW_LABELS = {
+    "select": _("Select %(title)s"),
+    "done": _("Done: %(title)s"),
+    "update": _("Update %(title)s"),
+    "edit": _("Edit %(title)s"),
+    "delete": _("Delete %(title)s"),
+}
+
+
+@lru_cache(maxsize=64)
+def _parts(action: str, language: str | None) -> tuple[str, str]:
+    """The translated words before and after the title (``language`` keys the cache)."""
+    before, _title, after = gettext(ROW_LABELS[action]).partition(TITLE)
+    return before.strip(), after.strip()
+
+
+def _label_ids(action: str) -> tuple[str, str]:
+    before, after = _parts(action, get_language())
+    return (f"l-{action}" if before else "", f"l-{action}-a" if after else "")
+
+
+@register.simple_tag
+def row_labels():
+    """The hidden label elements the rows point at; once per page."""
+    spans = []
+    for action in ROW_LABELS:
+        before, after = _parts(action, get_language())
+        before_id, after_id = _label_ids(action)
+        spans += [(before_id, before)] if before else []
+        spans += [(after_id, after)] if after else []
+    inner = format_html_join("", '<span id="{}">{}</span>', spans)
+    return format_html('<div hidden class="row-labels">{}</div>', inner)
+
+
+@register.simple_tag
+def labelledby(action: str, title_id: str) -> str:
+    """The ``aria-labelledby`` value naming ``action`` for the row titled ``title_id``."""
+    before_id, after_id = _label_ids(action)
+    return " ".join(part for part in (before_id, title_id, after_id) if part)
