@@ -2,6 +2,7 @@
 
 import os
 import platform
+import sqlite3
 from importlib.metadata import version
 
 from bench.wrk import WrkRun
@@ -110,4 +111,5 @@ def machine() -> dict:
         "python": platform.python_version(),
         "django": version("django"),
         "gunicorn": version("gunicorn"),
+        "sqlite": sqlite3.sqlite_version,
     }

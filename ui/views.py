@@ -93,6 +93,11 @@ def _render_parts(request, *parts: str, context: dict, status: int = 200) -> Htt
     return response
 
 
+def _onto_row(response: HttpResponse, task: Task) -> HttpResponse:
+    """Rows post #bulk to their own URL (formaction); put the answer onto the row."""
+    return reswap(retarget(response, f'[data-task-id="{task.id}"]'), "outerHTML")
+
+
 def _counts_context(request, **extra) -> dict:
     return {"counts": selectors.task_counts(owner=request.user), "oob": True, **extra}
 
@@ -195,7 +200,7 @@ def task_toggle(request, task_id):
     if not request.htmx:
         return redirect(_back_url(request))
     context = _counts_context(request, task=task, next=_back_url(request))
-    return _render_parts(request, "task-row", "counts", context=context)
+    return _onto_row(_render_parts(request, "task-row", "counts", context=context), task)
 
 
 @login_required
@@ -210,7 +215,7 @@ def task_delete(request, task_id):
         return redirect(_back_url(request))
     # 200 with an empty main part: htmx swaps the row away (a 204 would swap nothing).
     context = _counts_context(request, undo=undo, next=_back_url(request))
-    return _render_parts(request, "counts", "notice", context=context)
+    return _onto_row(_render_parts(request, "counts", "notice", context=context), task)
 
 
 @login_required

@@ -72,3 +72,49 @@ def form_data(html, form_id: str, **changes) -> dict:
     for name, value in changes.items():
         data[name] = value if isinstance(value, list) else [value]
     return data
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class _Names(HTMLParser):
+    """Accessible names from aria-label / aria-labelledby (the referenced elements'
+    text, joined by spaces, hidden ones included: what browsers compute)."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts: dict[str, str] = {}
+        self.labelled: list[tuple[str, str]] = []  # (tag, name or "@ids")
+        self._open: list[tuple[str, str | None]] = []  # (tag, id)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("aria-label"):
+            self.labelled.append((tag, attrs["aria-label"]))
+        elif attrs.get("aria-labelledby"):
+            self.labelled.append((tag, "@" + attrs["aria-labelledby"]))
+        if tag not in VOID:
+            self._open.append((tag, attrs.get("id")))
+            if attrs.get("id"):
+                self.texts[attrs["id"]] = ""
+
+    def handle_endtag(self, tag):
+        while self._open:
+            if self._open.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        for _tag, element_id in self._open:
+            if element_id:
+                self.texts[element_id] += data
+
+
+def accessible_names(html: bytes | str) -> list[str]:
+    parser = _Names()
+    parser.feed(html.decode() if isinstance(html, bytes) else html)
+    names = []
+    for _tag, name in parser.labelled:
+        if name.startswith("@"):
+            name = " ".join(parser.texts[i].strip() for i in name[1:].split())
+        names.append(" ".join(name.split()))
+    return names

@@ -32,7 +32,7 @@ def test_it_stays_gone_after_a_reload(logged_in_client, task):
 
 def test_it_works_without_javascript_and_offers_undo_once(logged_in_client, task):
     page = logged_in_client.get("/?q=milk")
-    data = form_data(page.content, "bulk-form")
+    data = form_data(page.content, "bulk")
     response = logged_in_client.post(f"/tasks/{task.id}/delete/", data)
     assert response.status_code == 302 and response["Location"] == "/?q=milk"
     html = logged_in_client.get("/?q=milk").content.decode()
@@ -60,3 +60,8 @@ def test_undo_works_without_javascript(logged_in_client, task):
     response = logged_in_client.post(f"/tasks/{task.id}/undo/", form_data(page.content, undo_form))
     assert response.status_code == 302
     assert not Task.objects.get(pk=task.pk).in_trash
+
+
+def test_it_puts_the_htmx_answer_onto_the_row(logged_in_client, task):
+    response = logged_in_client.post(f"/tasks/{task.id}/delete/", **HX)
+    assert response["HX-Retarget"] == f'[data-task-id="{task.id}"]'

@@ -14,9 +14,7 @@ def three(user):
 
 def test_it_marks_selected_done_without_javascript(logged_in_client, three):
     page = logged_in_client.get("/?sort=title")
-    data = form_data(
-        page.content, "bulk-form", ids=[str(three[0].id), str(three[2].id)], action="done"
-    )
+    data = form_data(page.content, "bulk", ids=[str(three[0].id), str(three[2].id)], action="done")
     response = logged_in_client.post("/tasks/bulk/", data)
     assert response.status_code == 302 and response["Location"] == "/?sort=title"
     statuses = [Task.objects.get(pk=t.pk).status for t in three]

@@ -2,8 +2,8 @@
 
 Each control is named with ``aria-labelledby``: a shared hidden label ("Done:",
 "Select", ...) rendered once per page by ``{% row_labels %}`` plus the row's title
-element. The order follows the translation ("Select %(title)s" -> "l-select t-…";
-German "%(title)s auswählen" -> "t-… l-select-a"), so the computed names equal the
+element. The order follows the translation ("Select %(title)s" -> "l-sel t3";
+German "%(title)s auswählen" -> "t3 l-sel-a"), so the computed names equal the
 translated strings and 50 rows do not carry the title five times each.
 """
 
@@ -17,12 +17,12 @@ from django.utils.translation import gettext_noop as _
 register = template.Library()
 
 TITLE = "%(title)s"
-ROW_LABELS = {
-    "select": _("Select %(title)s"),
+ROW_LABELS = {  # short keys: each is written into every row, five times
+    "sel": _("Select %(title)s"),
     "done": _("Done: %(title)s"),
-    "update": _("Update %(title)s"),
+    "upd": _("Update %(title)s"),
     "edit": _("Edit %(title)s"),
-    "delete": _("Delete %(title)s"),
+    "del": _("Delete %(title)s"),
 }
 
 
@@ -56,3 +56,12 @@ def labelledby(action: str, title_id: str) -> str:
     """The ``aria-labelledby`` value naming ``action`` for the row titled ``title_id``."""
     before_id, after_id = _label_ids(action)
     return " ".join(part for part in (before_id, title_id, after_id) if part)
+
+
+@register.simple_tag(takes_context=True)
+def title_id(context, task) -> str:
+    """The id of a row's title element: short and unique on the page. In a list it
+    is the row's number (the list is always rendered whole); a row rendered alone
+    (htmx puts it back into a numbered list) uses the task id instead."""
+    loop = context.get("forloop")
+    return f"t{loop['counter']}" if loop else f"t-{task.id}"

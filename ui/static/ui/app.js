@@ -6,6 +6,7 @@
   var root = document.documentElement;
   var NOTICE_MS = 8000;
   var noticeTimer = null;
+  var lastControl = null;  // selector of the row control to refocus after a row swap
 
   function $(selector, scope) { return (scope || document).querySelector(selector); }
   function focus(el) { if (el) { el.focus(); } }
@@ -72,6 +73,28 @@
     }, NOTICE_MS);
   }
 
+  /* Without JS the Done box is saved by the row's (hidden) Update button; with JS a
+     change clicks it, so both post #bulk to the same URL and htmx swaps the row. */
+  function onChange(event) {
+    var box = event.target;
+    if (box.name !== "done" || !box.closest("li.task")) { return; }
+    lastControl = "[name=done]";
+    $("button.js-hide", box.closest("li.task")).click();
+  }
+
+  /* Phones: the header's menu (links, language) folds behind a button. */
+  function setupMenu() {
+    var button = $("#menu-toggle");
+    var menu = $("#site-menu");
+    if (!button || !menu) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      menu.classList.toggle("is-open", open);
+    });
+  }
+
   function afterRequest(event) {
     var elt = event.detail.elt;
     var ok = event.detail.xhr && event.detail.xhr.status < 300;
@@ -99,8 +122,10 @@
     } else if (target.matches("#create-form")) {
       focus($("#new-task"));
     } else if (target.matches("li.task") && document.activeElement === document.body) {
-      focus($("a.ib", target));
+      // Back to the control used before the swap (Done after a toggle), else Edit.
+      focus((lastControl && $(lastControl, target)) || $("a[role=button]", target));
     }
+    lastControl = null;
     scheduleNotice();
   }
 
@@ -135,7 +160,9 @@
 
   function setup() {
     setupTheme();
+    setupMenu();
     setupCopy();
+    document.addEventListener("change", onChange);
     document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });

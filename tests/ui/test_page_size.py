@@ -1,0 +1,36 @@
+"""A size budget for the task list (deterministic: bytes, not time). The figures and
+what keeps rows small are in docs/performance.md ("UI")."""
+
+from django.contrib.auth.models import User
+from django.test import Client
+
+from tests.ui.helpers import accessible_names
+from ui.management.commands.measure_ui import seed
+
+BUDGET = 52 * 1024  # bytes of HTML for 50 tasks (was 66.6 KB, now 50.9 KB); docs/performance.md
+
+
+def list_page(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.get("/").content.decode()
+
+
+def test_it_keeps_the_list_of_50_tasks_within_its_budget(db):
+    user = User.objects.create_user("measure")
+    seed(user, 50)
+    html = list_page(user)
+    assert html.count("data-task-id=") == 50
+    assert len(html.encode()) < BUDGET
+
+
+def test_it_names_every_row_control_without_repeating_the_title(db):
+    user = User.objects.create_user("measure")
+    seed(user, 3)
+    html = list_page(user)
+    names = accessible_names(html)
+    for number in range(3):
+        title = f"Task {number}: call the plumber"
+        for name in ("Select", "Done:", "Update", "Edit", "Delete"):
+            assert f"{name} {title}" in names
+        assert html.count(title) == 1
