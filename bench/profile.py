@@ -27,6 +27,8 @@ def configure(data_dir: str) -> None:
         TASKAPP_ALLOWED_HOSTS="testserver",
         TASKAPP_DATA_DIR=data_dir,
         TASKAPP_LOG_LEVEL="warning",
+        # An empty static root: whitenoise warns about a missing one.
+        TASKAPP_STATIC_ROOT=data_dir,
     )
     os.environ.pop("MONGODB_URI", None)
 

@@ -1,6 +1,7 @@
 # make bench: API throughput under gunicorn, measured with wrk (docs/performance.md).
-# Knobs (environment): BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_WORKERS,
-# BENCH_THREADS, BENCH_TASKS, BENCH_PORT, BENCH_ONLY; MONGODB_URI=... runs it on MongoDB.
+# Knobs (environment): BENCH_DURATION, BENCH_ROUNDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_WORKERS,
+# BENCH_THREADS, BENCH_TASKS, BENCH_PORT, BENCH_ONLY (docs/configuration.md);
+# MONGODB_URI=... runs it on a real MongoDB. `python -m bench.profile` shows where CPU goes.
 
 WRK_APT := apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends wrk
 

@@ -161,21 +161,6 @@ class TaskEditForm(ErrorsNextToFields, forms.Form):
         return normalize_tags(self.cleaned_data["tags"])
 
 
-class ToggleForm(forms.Form):
-    """The list posts the ids of every ticked Done box (``done=<id>``); this task is
-    done when its own id is among them."""
-
-    done = forms.Field(required=False, widget=forms.MultipleHiddenInput)
-
-    def __init__(self, data, *, task):
-        super().__init__(data)
-        self.task = task
-
-    def clean_done(self) -> str:
-        ticked = {str(value) for value in self.cleaned_data["done"] or []}
-        return Status.DONE if str(self.task.id) in ticked else Status.OPEN
-
-
 class UUIDListField(forms.Field):
     """Every value of a repeated parameter (``ids=…&ids=…``) as UUIDs."""
 

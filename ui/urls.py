@@ -5,11 +5,9 @@ from ui import accounts, views
 urlpatterns = [
     path("", views.task_list, name="tasks"),
     path("tasks/new/", views.task_create, name="task-create"),
-    path("tasks/bulk/", views.tasks_bulk, name="tasks-bulk"),
+    path("tasks/actions/", views.task_actions, name="task-actions"),
     path("tasks/<uuid:task_id>/", views.task_row, name="task-row"),
     path("tasks/<uuid:task_id>/edit/", views.task_edit, name="task-edit"),
-    path("tasks/<uuid:task_id>/toggle/", views.task_toggle, name="task-toggle"),
-    path("tasks/<uuid:task_id>/delete/", views.task_delete, name="task-delete"),
     path("tasks/<uuid:task_id>/undo/", views.task_undo, name="task-undo"),
     path("tasks/<uuid:task_id>/restore/", views.task_restore, name="task-restore"),
     path("tasks/<uuid:task_id>/purge/", views.task_delete_forever, name="task-purge"),

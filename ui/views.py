@@ -2,6 +2,7 @@
 list (post/redirect/get, no JavaScript needed); with htmx (``request.htmx``) the
 same view answers with the partials that changed instead."""
 
+import uuid
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -20,18 +21,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from taskapp.tasks import exchange, selectors, services
-from taskapp.tasks.models import Task
+from taskapp.tasks.models import Status, Task
 from ui.forms import (
     BulkForm,
     ImportForm,
     TaskCreateForm,
     TaskEditForm,
     TaskFilterForm,
-    ToggleForm,
     add_service_errors,
 )
 
 PAGE_SIZE = 50
+ROW_ACTIONS = ("done", "reopen", "trash")  # names of the row buttons in the list
+QUERY_DEFAULTS = {"sort": selectors.DEFAULT_SORT, "page": "1"}
 TASKS = "ui/tasks.html"
 
 
@@ -63,21 +65,37 @@ def _back_url(request) -> str:
     return candidate if safe else reverse("tasks")
 
 
+def _clean_query(query: QueryDict) -> QueryDict:
+    """The view's parameters as its URL shows them: without empty and default values
+    (a submitted filter form sends every field, ``?q=&status=&sort=-created``)."""
+    clean = QueryDict(mutable=True)
+    for key, values in query.lists():
+        kept = [value for value in values if value and value != QUERY_DEFAULTS.get(key)]
+        if kept:
+            clean.setlist(key, kept)
+    return clean
+
+
+def _url_of(path: str, query: QueryDict) -> str:
+    return f"{path}?{query.urlencode()}" if query else path
+
+
 def _list_context(request, query: QueryDict, *, trash: bool = False) -> dict:
     """Everything the list (or the trash) needs: one fixed set of queries."""
     tags = selectors.owner_tags(owner=request.user)
     form = TaskFilterForm(query, tags=tags)
     tasks = selectors.task_list(owner=request.user, filters=form.to_filter(trash=trash))
     page = Paginator(tasks, PAGE_SIZE).get_page(query.get("page"))
-    params = query.copy()
+    params = _clean_query(query)
     params.pop("page", None)
+    here = _url_of(request.path, _clean_query(request.GET))
     return {
         "filter_form": form,
         "page": page,
         "tasks": page.object_list,
         "counts": selectors.task_counts(owner=request.user),
         "query": params.urlencode(),
-        "next": request.get_full_path() if request.method == "GET" else _back_url(request),
+        "next": here if request.method == "GET" else _back_url(request),
     }
 
 
@@ -94,8 +112,9 @@ def _render_parts(request, *parts: str, context: dict, status: int = 200) -> Htt
 
 
 def _onto_row(response: HttpResponse, task: Task) -> HttpResponse:
-    """Rows post #bulk to their own URL (formaction); put the answer onto the row."""
-    return reswap(retarget(response, f'[data-task-id="{task.id}"]'), "outerHTML")
+    """Rows post #bulk, whose target is the whole list; put the answer onto the row
+    instead: the list item holding the task's Select box (rows carry no id of their own)."""
+    return reswap(retarget(response, f'li:has(>[value="{task.id}"])'), "outerHTML")
 
 
 def _counts_context(request, **extra) -> dict:
@@ -108,11 +127,16 @@ def _counts_context(request, **extra) -> dict:
 @login_required
 @require_GET
 def task_list(request):
+    clean = _clean_query(request.GET)
+    clean_url = _url_of(request.path, clean)
+    if not request.htmx and list(clean.lists()) != list(request.GET.lists()):
+        return redirect(clean_url)  # the filter form without JavaScript sends every field
     context = _list_context(request, request.GET)
     context["create_form"] = TaskCreateForm()
     context["undo"] = request.session.pop("undo", None)
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, f"{TASKS}#task-list", context)
+        response["HX-Push-Url"] = clean_url  # what the address bar and history keep
     else:
         response = render(request, TASKS, context)
     patch_vary_headers(response, ["HX-Request"])
@@ -192,22 +216,39 @@ def _edit_fields(cleaned: dict) -> dict:
 
 @login_required
 @require_POST
-def task_toggle(request, task_id):
-    task = _get_task_for_user(request, task_id)
-    form = ToggleForm(request.POST, task=task)
-    form.is_valid()  # nothing to reject: any input means "done" or "not done"
-    services.task_set_status(task=task, status=form.cleaned_data["done"])
+def task_actions(request):
+    """What the list's one form (#bulk) posts. A row's button names its action and
+    carries the task id (``done=<id>``, ``reopen=<id>``, ``trash=<id>``); the bulk
+    buttons post ``action`` for the ticked ``ids``. Rows need no URLs of their own."""
+    pressed = next(((name, request.POST[name]) for name in ROW_ACTIONS if name in request.POST), None)
+    if pressed is None:
+        return _tasks_bulk(request)
+    action, raw_id = pressed
+    task = _get_task_for_user(request, _task_id_or_404(raw_id))
+    if action == "trash":
+        return _trash_task(request, task)
+    return _set_status(request, task, Status.DONE if action == "done" else Status.OPEN)
+
+
+def _task_id_or_404(raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise Http404 from None  # like a malformed id in a URL
+
+
+def _set_status(request, task: Task, status: str):
+    """The Done checkbox: its value says the state wanted (not "flip"), so a repeated
+    or stale click cannot undo itself."""
+    services.task_set_status(task=task, status=status)
     if not request.htmx:
         return redirect(_back_url(request))
     context = _counts_context(request, task=task, next=_back_url(request))
     return _onto_row(_render_parts(request, "task-row", "counts", context=context), task)
 
 
-@login_required
-@require_POST
-def task_delete(request, task_id):
+def _trash_task(request, task: Task):
     """Move to the trash; the row goes at once and an Undo notice appears."""
-    task = _get_task_for_user(request, task_id)
     services.task_trash(task=task)
     undo = {"id": str(task.id), "title": task.title}
     if not request.htmx:
@@ -230,9 +271,7 @@ def task_undo(request, task_id):
     return _render_parts(request, "task-list", "counts", "notice", context={**context, "oob": True})
 
 
-@login_required
-@require_POST
-def tasks_bulk(request):
+def _tasks_bulk(request):
     form = BulkForm(request.POST)
     if form.is_valid():
         action = form.cleaned_data["action"]

@@ -76,7 +76,7 @@ def test_it_passes_ansible_lint_with_the_production_profile():
 def test_it_only_passes_arguments_the_modules_know():
     """ansible-lint skips tasks with templated arguments; ansible-doc knows every option."""
     used = {}
-    for path, task in tasks():
+    for _path, task in tasks():
         args = task[module_of(task)]
         if isinstance(args, dict):
             used.setdefault(module_of(task), set()).update(args)
@@ -116,10 +116,9 @@ def test_it_prefixes_every_role_default_with_the_role_name():
 def test_it_notifies_only_handlers_that_exist():
     handlers = {task["name"] for path, task in tasks() if path.parent.name == "handlers"}
     for path, task in tasks():
-        for notified in [task.get("notify", [])] if isinstance(task.get("notify"), str) else []:
-            assert notified in handlers, f"{path.name}: {notified}"
-        for notified in task.get("notify", []) if isinstance(task.get("notify"), list) else []:
-            assert notified in handlers, f"{path.name}: {notified}"
+        notify = task.get("notify", [])
+        for handler in [notify] if isinstance(notify, str) else notify:
+            assert handler in handlers, f"{path.name}: no handler {handler!r}"
 
 
 def test_it_starts_minikube_with_the_ingress_addon_as_a_service():
@@ -184,7 +183,7 @@ def render_caddyfile(tmp_path, **variables):
         infra_tool("ansible"), "localhost", "-c", "local", "-i", "localhost,",
         "-m", "ansible.builtin.template",
         "-a", f"src={ROLES / 'taskapp/templates/Caddyfile.j2'} dest={out}",
-        "-e", json.dumps(values),
+        "-e", json.dumps({**values, "ansible_python_interpreter": infra_tool("python")}),
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     return out.read_text()
@@ -214,7 +213,8 @@ def test_it_refuses_tls_without_an_acme_email(tmp_path, inventory):
     )
     # Only the assert runs: the check stops the play at its first task.
     result = subprocess.run(
-        [infra_tool("ansible-playbook"), "-i", "localhost,", "-c", "local", str(playbook)],
+        [infra_tool("ansible-playbook"), "-i", "localhost,", "-c", "local", str(playbook),
+         "-e", f"ansible_python_interpreter={infra_tool('python')}"],
         cwd=ANSIBLE_DIR, capture_output=True, text=True,
         env={**os.environ, "ANSIBLE_ROLES_PATH": str(ROLES)},
     )  # fmt: skip

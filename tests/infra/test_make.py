@@ -70,8 +70,9 @@ def recorded(fakes):
 )
 @pytest.mark.parametrize("target", ["deploy-cloud", "destroy-cloud"])
 def test_it_stops_on_a_missing_prerequisite_with_one_clear_line(fakes, target, override, message):
-    env = override.pop("env", None)
-    result = make(target, fakes, env=env, **override)
+    settings = dict(override)  # the parameter is shared by both targets
+    env = settings.pop("env", None)
+    result = make(target, fakes, env=env, **settings)
     assert result.returncode != 0
     assert message in result.stdout
     assert recorded(fakes) == []  # nothing was created

@@ -50,7 +50,7 @@ def test_it_makes_app_writable_and_drops_the_stale_bytecode_in_the_dev_stage(bui
 
 
 def test_it_syncs_the_source_into_app_and_reloads_gunicorn(builds):
-    for ref, build in builds.items():
+    for build in builds.values():
         steps = build["live_update"]
         assert steps[0]["step"] == "fall_back_on"  # Tilt requires it first
         assert {"pyproject.toml", "Dockerfile"} <= set(steps[0]["files"])
@@ -152,3 +152,10 @@ def test_it_forwards_the_app_ports(tilt_calls, objects):
     for name in ("taskapp-ui", "taskapp-api"):
         (container,) = named(objects, "Deployment")[name]["spec"]["template"]["spec"]["containers"]
         assert 8000 in {port["containerPort"] for port in container["ports"]}
+
+
+def test_it_keeps_the_volume_claims_on_tilt_down(objects):
+    claims = named(objects, "PersistentVolumeClaim")
+    assert claims
+    for claim in claims.values():
+        assert claim["metadata"]["annotations"]["tilt.dev/down-policy"] == "keep"

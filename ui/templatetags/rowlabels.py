@@ -17,12 +17,13 @@ from django.utils.translation import gettext_noop as _
 register = template.Library()
 
 TITLE = "%(title)s"
-ROW_LABELS = {  # short keys: each is written into every row, five times
+ROW_LABELS = {  # short keys: each is written into every row
     "sel": _("Select %(title)s"),
     "done": _("Done: %(title)s"),
-    "upd": _("Update %(title)s"),
     "edit": _("Edit %(title)s"),
     "del": _("Delete %(title)s"),
+    "res": _("Restore %(title)s"),  # the trash
+    "pur": _("Delete forever %(title)s"),
 }
 
 
@@ -39,10 +40,11 @@ def _label_ids(action: str) -> tuple[str, str]:
 
 
 @register.simple_tag
-def row_labels():
-    """The hidden label elements the rows point at; once per page."""
+def row_labels(actions: str):
+    """The hidden label elements the rows point at, for the space-separated
+    ``actions`` (keys of ROW_LABELS) the page's rows have; once per page."""
     spans = []
-    for action in ROW_LABELS:
+    for action in actions.split():
         before, after = _parts(action, get_language())
         before_id, after_id = _label_ids(action)
         spans += [(before_id, before)] if before else []

@@ -38,6 +38,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--tasks", type=int, default=50)
+        parser.add_argument("--save-html", metavar="FILE", help="also write the page to FILE")
 
     # Static files from the apps, so no collectstatic is needed to measure.
     @override_settings(
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         WHITENOISE_AUTOREFRESH=True,
         ALLOWED_HOSTS=["testserver"],
     )
-    def handle(self, *args, tasks, **options):
+    def handle(self, *args, tasks, save_html=None, **options):
         user = User.objects.create_user(f"measure-{uuid.uuid4().hex[:8]}")
         try:
             seed(user, tasks)
@@ -59,6 +60,8 @@ class Command(BaseCommand):
                 html = client.get("/").content
         finally:
             user.delete()
+        if save_html:
+            Path(save_html).write_bytes(html)
         scripts = SCRIPT_SRC.findall(html.decode())
         js = {name: Path(finders.find(name)).read_bytes() for name in scripts}
         js_total = sum(len(body) for body in js.values())

@@ -73,13 +73,25 @@
     }, NOTICE_MS);
   }
 
-  /* Without JS the Done box is saved by the row's (hidden) Update button; with JS a
-     change clicks it, so both post #bulk to the same URL and htmx swaps the row. */
-  function onChange(event) {
-    var box = event.target;
-    if (box.name !== "done" || !box.closest("li.task")) { return; }
-    lastControl = "[name=done]";
-    $("button.js-hide", box.closest("li.task")).click();
+  /* Row buttons post the list's form (#bulk), so htmx marks the form, not the row:
+     mark the row as in flight, and remember which control to refocus afterwards. */
+  function onSubmit(event) {
+    var button = event.submitter;
+    var item = button && button.closest("li.task");
+    if (!item) { return; }
+    item.classList.add("htmx-request");
+    lastControl = button.getAttribute("role") === "checkbox" ? "[role=checkbox]" : null;
+  }
+
+  /* A row's task id: its Select box's value (the edit form's row carries data-task-id). */
+  function taskIdOf(item) {
+    var box = $("[name=ids]", item);
+    return item.getAttribute("data-task-id") || (box && box.value);
+  }
+
+  function rowOf(id) {
+    var box = document.querySelector('li.task > [name=ids][value="' + id + '"]');
+    return box ? box.parentNode : document.querySelector('li[data-task-id="' + id + '"]');
   }
 
   /* Phones: the header's menu (links, language) folds behind a button. */
@@ -97,6 +109,9 @@
 
   function afterRequest(event) {
     var elt = event.detail.elt;
+    document.querySelectorAll("li.task.htmx-request").forEach(function (item) {
+      item.classList.remove("htmx-request");  // a failed request leaves the row in place
+    });
     var ok = event.detail.xhr && event.detail.xhr.status < 300;
     if (ok && elt.isConnected && elt.matches("[data-create]")) {
       elt.reset();
@@ -106,9 +121,9 @@
 
   function afterSettle(event) {
     var target = event.detail.target || event.detail.elt;
-    if (target && !target.isConnected && target.dataset && target.dataset.taskId) {
+    if (target && !target.isConnected && target.matches("li.task")) {
       // An outerHTML swap replaced the row: continue with its successor.
-      target = document.querySelector('li[data-task-id="' + target.dataset.taskId + '"]');
+      target = rowOf(taskIdOf(target));
     }
     if (!target || !target.isConnected) {
       // A deleted row: keep the keyboard user close to where they were.
@@ -162,7 +177,7 @@
     setupTheme();
     setupMenu();
     setupCopy();
-    document.addEventListener("change", onChange);
+    document.addEventListener("submit", onSubmit);
     document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });
