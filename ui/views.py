@@ -114,7 +114,7 @@ def _render_parts(request, *parts: str, context: dict, status: int = 200) -> Htt
 def _onto_row(response: HttpResponse, task: Task) -> HttpResponse:
     """Rows post #bulk, whose target is the whole list; put the answer onto the row
     instead: the list item holding the task's Select box (rows carry no id of their own)."""
-    return reswap(retarget(response, f'li:has(>[value="{task.id}"])'), "outerHTML")
+    return reswap(retarget(response, f'li:has(>[value="{task.id.hex}"])'), "outerHTML")
 
 
 def _counts_context(request, **extra) -> dict:

@@ -77,7 +77,7 @@
      mark the row as in flight, and remember which control to refocus afterwards. */
   function onSubmit(event) {
     var button = event.submitter;
-    var item = button && button.closest("li.task");
+    var item = button && button.closest(".tasks > li");
     if (!item) { return; }
     item.classList.add("htmx-request");
     lastControl = button.getAttribute("role") === "checkbox" ? "[role=checkbox]" : null;
@@ -90,7 +90,7 @@
   }
 
   function rowOf(id) {
-    var box = document.querySelector('li.task > [name=ids][value="' + id + '"]');
+    var box = document.querySelector('.tasks > li > [name=ids][value="' + id + '"]');
     return box ? box.parentNode : document.querySelector('li[data-task-id="' + id + '"]');
   }
 
@@ -109,7 +109,7 @@
 
   function afterRequest(event) {
     var elt = event.detail.elt;
-    document.querySelectorAll("li.task.htmx-request").forEach(function (item) {
+    document.querySelectorAll(".tasks > li.htmx-request").forEach(function (item) {
       item.classList.remove("htmx-request");  // a failed request leaves the row in place
     });
     var ok = event.detail.xhr && event.detail.xhr.status < 300;
@@ -121,7 +121,7 @@
 
   function afterSettle(event) {
     var target = event.detail.target || event.detail.elt;
-    if (target && !target.isConnected && target.matches("li.task")) {
+    if (target && !target.isConnected && target.tagName === "LI") {
       // An outerHTML swap replaced the row: continue with its successor.
       target = rowOf(taskIdOf(target));
     }
@@ -136,7 +136,7 @@
       focus($("[aria-invalid=true]", edit) || $("input[name=title]", edit));
     } else if (target.matches("#create-form")) {
       focus($("#new-task"));
-    } else if (target.matches("li.task") && document.activeElement === document.body) {
+    } else if (target.matches(".tasks > li") && document.activeElement === document.body) {
       // Back to the control used before the swap (Done after a toggle), else Edit.
       focus((lastControl && $(lastControl, target)) || $("a[role=button]", target));
     }
