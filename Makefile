@@ -49,13 +49,14 @@ run: $(VENV)/.installed ## Run Taskapp on http://127.0.0.1:8000 (SQLite in ./dat
 PYTEST := $(BIN)/python -m pytest
 FAST_TESTS := -m "not browser and not container and not deploy"
 
-test: ## Run every test: both databases, browser, images, chart (installs what it needs)
+test: ## Run every test: both databases, browser, images, chart, infra (installs what it needs)
 	$(MAKE) lint
 	$(MAKE) test-py
 	$(MAKE) test-mongo
 	$(MAKE) test-browser
 	$(MAKE) smoke
 	$(MAKE) test-deploy
+	$(MAKE) test-infra
 	@echo ""
 	@echo "All checks passed. Screenshots and reports: $(ARTIFACTS)"
 

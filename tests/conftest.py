@@ -7,6 +7,20 @@ from django.test import Client
 from taskapp.accounts.models import ApiToken
 
 
+@pytest.fixture(autouse=True)
+def _static_files_from_apps(settings):
+    """Static files straight from the apps' folders, as in DEBUG, so tests need no
+    collectstatic: the DEBUG-off settings use the manifest storage, which needs it,
+    and whitenoise warns (an error here) about a missing STATIC_ROOT unless in
+    autorefresh mode. tests/ui/test_static.py checks the production storage itself."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True
+
+
 @pytest.fixture
 def user(db):
     return User.objects.create_user("ann", email="ann@example.com", password="correct horse 1")

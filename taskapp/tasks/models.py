@@ -158,6 +158,8 @@ class Task(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["owner", "deleted_at", "status"], name="task_owner_state"),
+            # The list's default order (newest first): read in index order, no sort.
+            models.Index(fields=["owner", "deleted_at", "created_at"], name="task_owner_recent"),
             models.Index(fields=["owner", "due_date"], name="task_owner_due"),
         ]
 

@@ -28,19 +28,24 @@ def search_box(page):
 
 
 def done_box(page, title: str):
+    """The Done checkbox (a button with role=checkbox: click it, `check()` would fail
+    when the answer replaces the row)."""
     return page.get_by_role("checkbox", name=f"Done: {title}", exact=True)
+
+
+def rows(page):
+    """The list's items (the region "Task list" holds the list)."""
+    return page.get_by_role("region", name="Task list").get_by_role("listitem")
 
 
 def row(page, title: str):
     """The list row of the task called ``title`` (found by its Done checkbox)."""
-    return page.locator("[data-task-id]").filter(has=done_box(page, title))
+    return rows(page).filter(has=done_box(page, title))
 
 
 def editor(page):
     """The inline edit form of the task being edited (the row with a Save button)."""
-    return page.locator("[data-task-id]").filter(
-        has=page.get_by_role("button", name="Save", exact=True)
-    )
+    return rows(page).filter(has=page.get_by_role("button", name="Save", exact=True))
 
 
 def fill_editor(page, *, title: str) -> None:
@@ -61,7 +66,7 @@ def count(page, kind: str):
 
 def shown_titles(page):
     """A locator whose count and texts are the titles listed, via the Done checkboxes."""
-    return page.locator("[data-task-id]").get_by_role("checkbox", name=re.compile(r"^Done: "))
+    return rows(page).get_by_role("checkbox", name=re.compile(r"^Done: "))
 
 
 def expect_titles(page, titles) -> None:

@@ -17,6 +17,7 @@ from tests.browser.tasks_page import (
     make_sample_tasks,
     page_colours,
     row,
+    rows,
     screenshot,
 )
 
@@ -43,12 +44,12 @@ def expect_theme(page, theme: str) -> None:
 def test_it_follows_the_system_theme_and_remembers_the_toggle(pages, user):
     make_sample_tasks(user)
     light = pages.open(user=user, color_scheme="light")
-    expect(light.locator("[data-task-id]")).to_have_count(SAMPLE_TITLES)
+    expect(rows(light)).to_have_count(SAMPLE_TITLES)
     expect_theme(light, "light")
     screenshot(light, "list-desktop-light.png")
 
     dark = pages.open(user=user, color_scheme="dark")
-    expect(dark.locator("[data-task-id]")).to_have_count(SAMPLE_TITLES)
+    expect(rows(dark)).to_have_count(SAMPLE_TITLES)
     expect_theme(dark, "dark")
     screenshot(dark, "list-desktop-dark.png")
 
@@ -75,7 +76,7 @@ def test_it_follows_the_system_theme_and_remembers_the_toggle(pages, user):
 def test_it_fits_a_phone_screen(pages, user):
     make_sample_tasks(user)
     page = pages.open(user=user, viewport=PHONE, is_mobile=True, has_touch=True)
-    expect(page.locator("[data-task-id]")).to_have_count(SAMPLE_TITLES)
+    expect(rows(page)).to_have_count(SAMPLE_TITLES)
     assert_no_horizontal_scroll(page)
     screenshot(page, "list-phone.png")
 
@@ -106,7 +107,7 @@ def test_it_speaks_the_browsers_language(pages, user):
     expect(page.get_by_role("heading", level=1, name="Aufgaben")).to_be_visible()
     expect(page.get_by_role("heading", level=1, name="Tasks")).to_have_count(0)
     expect(done_box(page, "Call the dentist")).to_have_count(0)  # "Done: ..." is translated
-    trip = page.locator("[data-task-id]").filter(has_text="Book the spring trip")
+    trip = rows(page).filter(has_text="Book the spring trip")
     expect(trip).to_contain_text("März")  # dates in the user's language
 
     # The switcher changes the language for good (with JS it submits on change).

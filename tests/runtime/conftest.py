@@ -58,17 +58,6 @@ class Outage:
         self._patch.undo()
 
 
-@pytest.fixture(autouse=True)
-def _static_files_from_apps(settings):
-    """No collectstatic in tests (as in tests/api/conftest.py): app-folder storage, and
-    whitenoise in autorefresh mode, which does not warn about the missing STATIC_ROOT."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.WHITENOISE_AUTOREFRESH = True
-
-
 @pytest.fixture
 def database_down(db):
     outage = Outage()

@@ -22,7 +22,7 @@ def test_it_answers_htmx_with_the_inline_form(logged_in_client, task):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<li class="task is-editing"')
+    assert html.lstrip().startswith('<li class="is-editing"')
     assert 'value="Buy milk"' in html and '<option value="high" selected>' in html
     assert 'name="next" value="/?q=milk"' in html
     assert "data-cancel" in html
@@ -39,7 +39,7 @@ def test_it_saves_without_javascript_and_redirects_back(logged_in_client, task):
     page = logged_in_client.get(url(task) + "?next=/%3Fq%3Dmilk")
     data = form_data(
         page.content,
-        f"edit-{task.id}",
+        f"edit-{task.id.hex}",
         title="Buy oat milk",
         description="2 litres",
         priority="urgent",
@@ -64,7 +64,7 @@ def test_it_answers_htmx_with_the_row_and_counts(logged_in_client, task):
     response = logged_in_client.post(url(task), data, **HX)
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'<li class="task p-low is-overdue" data-task-id="{task.id}">' in html
+    assert f'<li class="is-overdue"><input type="checkbox" name="ids" value="{task.id.hex}"' in html
     assert '<strong id="count-overdue">1</strong>' in html
 
 
@@ -87,7 +87,7 @@ def test_it_shows_errors_on_the_page_without_javascript(logged_in_client, task):
 
 def test_cancel_gets_the_row_back(logged_in_client, task):
     response = logged_in_client.get(f"/tasks/{task.id}/", **HX)
-    assert response.content.lstrip().startswith(b'<li class="task p-high"')
+    assert response.content.lstrip().startswith(b'<li><input type="checkbox" name="ids"')
 
 
 def test_the_row_url_without_htmx_goes_back_to_the_list(logged_in_client, task):

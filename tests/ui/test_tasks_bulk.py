@@ -15,7 +15,7 @@ def three(user):
 def test_it_marks_selected_done_without_javascript(logged_in_client, three):
     page = logged_in_client.get("/?sort=title")
     data = form_data(page.content, "bulk", ids=[str(three[0].id), str(three[2].id)], action="done")
-    response = logged_in_client.post("/tasks/bulk/", data)
+    response = logged_in_client.post("/tasks/actions/", data)
     assert response.status_code == 302 and response["Location"] == "/?sort=title"
     statuses = [Task.objects.get(pk=t.pk).status for t in three]
     assert statuses == [Status.DONE, Status.OPEN, Status.DONE]
@@ -24,7 +24,7 @@ def test_it_marks_selected_done_without_javascript(logged_in_client, three):
 
 def test_it_deletes_selected_with_htmx(logged_in_client, three):
     data = {"ids": [str(three[1].id)], "action": "trash", "next": "/"}
-    response = logged_in_client.post("/tasks/bulk/", data, **HX)
+    response = logged_in_client.post("/tasks/actions/", data, **HX)
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="task-list"')
     assert ">T1</span>" not in html and ">T0</span>" in html
@@ -33,18 +33,18 @@ def test_it_deletes_selected_with_htmx(logged_in_client, three):
 
 
 def test_it_says_when_nothing_is_selected(logged_in_client, three):
-    logged_in_client.post("/tasks/bulk/", {"action": "done"})
+    logged_in_client.post("/tasks/actions/", {"action": "done"})
     assert "Select at least one task." in logged_in_client.get("/").content.decode()
     assert not Task.objects.filter(status=Status.DONE).exists()
 
 
 def test_it_rejects_bad_ids_and_actions(logged_in_client, three):
-    logged_in_client.post("/tasks/bulk/", {"ids": ["nope"], "action": "done"})
-    logged_in_client.post("/tasks/bulk/", {"ids": [str(three[0].id)], "action": "explode"})
+    logged_in_client.post("/tasks/actions/", {"ids": ["nope"], "action": "done"})
+    logged_in_client.post("/tasks/actions/", {"ids": [str(three[0].id)], "action": "explode"})
     assert not Task.objects.filter(status=Status.DONE).exists()
 
 
 def test_it_leaves_other_users_tasks_alone(logged_in_client, other_user):
     theirs = services.task_create(owner=other_user, title="Theirs")
-    logged_in_client.post("/tasks/bulk/", {"ids": [str(theirs.id)], "action": "trash"})
+    logged_in_client.post("/tasks/actions/", {"ids": [str(theirs.id)], "action": "trash"})
     assert not Task.objects.get(pk=theirs.pk).in_trash
