@@ -220,7 +220,9 @@ def task_actions(request):
     """What the list's one form (#bulk) posts. A row's button names its action and
     carries the task id (``done=<id>``, ``reopen=<id>``, ``trash=<id>``); the bulk
     buttons post ``action`` for the ticked ``ids``. Rows need no URLs of their own."""
-    pressed = next(((name, request.POST[name]) for name in ROW_ACTIONS if name in request.POST), None)
+    pressed = next(
+        ((name, request.POST[name]) for name in ROW_ACTIONS if name in request.POST), None
+    )
     if pressed is None:
         return _tasks_bulk(request)
     action, raw_id = pressed

@@ -34,8 +34,8 @@ def done_box(page, title: str):
 
 
 def rows(page):
-    """The list's items (the region "Task list" holds the list)."""
-    return page.get_by_role("region", name="Task list").get_by_role("listitem")
+    """The list's items."""
+    return page.locator("#task-list").get_by_role("listitem")
 
 
 def row(page, title: str):
@@ -44,8 +44,8 @@ def row(page, title: str):
 
 
 def editor(page):
-    """The inline edit form of the task being edited (the row with a Save button)."""
-    return rows(page).filter(has=page.get_by_role("button", name="Save", exact=True))
+    """The edit form of the task being edited: inline in the list, or on a page of its own."""
+    return page.locator("li.is-editing")
 
 
 def fill_editor(page, *, title: str) -> None:

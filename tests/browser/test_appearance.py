@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from taskapp.tasks import services
 from tests.browser.tasks_page import (
+    DESKTOP,
     PHONE,
     contrast,
     done_box,
@@ -94,6 +95,22 @@ def test_it_fits_a_phone_screen(pages, user):
     assert_no_horizontal_scroll(page)
 
 
+def assert_filters_fit(page) -> None:
+    """Every filter select shows its chosen option whole (German labels are long)."""
+    cut = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#filters select')).filter(select => {
+            const style = getComputedStyle(select);
+            const ctx = document.createElement('canvas').getContext('2d');
+            ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+            const text = ctx.measureText(select.selectedOptions[0].text).width;
+            const room = select.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight) - 20;  // the arrow
+            return text > room;
+        }).map(select => select.name)"""
+    )
+    assert not cut, f"these filters cut off their text: {cut}"
+
+
 def assert_no_horizontal_scroll(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page is {width}px wide on a {PHONE['width']}px phone"
@@ -109,6 +126,14 @@ def test_it_speaks_the_browsers_language(pages, user):
     expect(done_box(page, "Call the dentist")).to_have_count(0)  # "Done: ..." is translated
     trip = rows(page).filter(has_text="Book the spring trip")
     expect(trip).to_contain_text("März")  # dates in the user's language
+    dentist = rows(page).filter(has_text="Call the dentist")
+    expect(dentist).to_contain_text("Heute fällig")
+    expect(dentist).not_to_contain_text("heute")  # the date is not said twice
+    assert_filters_fit(page)
+    screenshot(page, "list-desktop-de.png")
+    page.set_viewport_size(PHONE)
+    assert_filters_fit(page)
+    page.set_viewport_size(DESKTOP)
 
     # The switcher changes the language for good (with JS it submits on change).
     language = page.get_by_role("combobox", name="Sprache", exact=True)

@@ -117,8 +117,14 @@ def edit_inline(page, owner) -> None:
 
 
 def complete(page) -> None:
-    """Ticking Done updates the counts in the same response."""
+    """Ticking Done dims the row while the request is in flight, and updates the
+    counts in the same response."""
+    held = []
+    page.route("**/tasks/actions/", lambda route: held.append(route))  # hold it: the row waits
     done_box(page, "Call mum").click()
+    expect(row(page, "Call mum")).to_have_class(re.compile(r"\bhtmx-request\b"))
+    held[0].continue_()
+    page.unroute("**/tasks/actions/")
     expect(count(page, "done")).to_have_text("1")
     expect(count(page, "open")).to_have_text("2")
     expect(done_box(page, "Call mum")).to_be_checked()

@@ -83,6 +83,17 @@
     lastControl = button.getAttribute("role") === "checkbox" ? "[role=checkbox]" : null;
   }
 
+  /* The rows' buttons belong to #bulk by their form attribute. htmx sends the pressed
+     button's name and value only for buttons inside the form or with an explicit
+     type=submit (left out of 50 rows to keep the page small), so add them here. */
+  function onConfigRequest(event) {
+    var trigger = event.detail.triggeringEvent;
+    var button = trigger && trigger.submitter;
+    if (button && button.name && button.form === event.detail.elt) {
+      event.detail.parameters[button.name] = button.value;
+    }
+  }
+
   /* A row's task id: its Select box's value (the edit form's row carries data-task-id). */
   function taskIdOf(item) {
     var box = $("[name=ids]", item);
@@ -186,6 +197,7 @@
       button.addEventListener("click", openShortcuts);
     });
     document.addEventListener("keydown", onKeydown);
+    document.body.addEventListener("htmx:configRequest", onConfigRequest);
     document.body.addEventListener("htmx:afterRequest", afterRequest);
     document.body.addEventListener("htmx:afterSettle", afterSettle);
     scheduleNotice();
