@@ -181,6 +181,11 @@ else:
         }
     }
 
+# Keep connections open between requests (SQLite: skips re-opening the file and its
+# PRAGMAs on every request); checked for health before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("TASKAPP_DB_CONN_MAX_AGE", 300, minimum=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
 # --- Auth, sessions, security -----------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [

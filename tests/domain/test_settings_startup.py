@@ -74,21 +74,31 @@ def test_it_fails_with_a_message_naming_the_variable(tmp_path, overrides, messag
 
 def mongo_options(uri: str) -> dict:
     """The MongoDB client options the settings build for ``uri`` (no connection made)."""
+    return database_setting("OPTIONS", MONGODB_URI=uri)
+
+
+def test_it_gives_up_on_an_unreachable_mongodb_before_the_request_timeout():
+    assert mongo_options("mongodb://db:27017/taskapp") == {"serverSelectionTimeoutMS": 5000}
+
+
+def test_it_keeps_the_timeout_chosen_in_the_connection_string():
+    assert mongo_options("mongodb://db:27017/taskapp?serverSelectionTimeoutMS=900") == {}
+
+
+def database_setting(name: str, **overrides) -> object:
+    """One key of DATABASES['default'] as the settings build it from the environment."""
     environ = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("TASKAPP_", "MONGODB_URI"))
     }
-    environ.update(
-        {"TASKAPP_SECRET_KEY": "k", "TASKAPP_ALLOWED_HOSTS": "example.com", "MONGODB_URI": uri}
+    environ.update({"TASKAPP_SECRET_KEY": "k", "TASKAPP_ALLOWED_HOSTS": "example.com"})
+    environ.update(overrides)
+    code = (
+        f"import json, taskapp.settings as s; print(json.dumps(s.DATABASES['default'][{name!r}]))"
     )
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import json, taskapp.settings as s;"
-            "print(json.dumps(s.DATABASES['default']['OPTIONS']))",
-        ],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=environ,
         capture_output=True,
@@ -99,9 +109,13 @@ def mongo_options(uri: str) -> dict:
     return json.loads(result.stdout)
 
 
-def test_it_gives_up_on_an_unreachable_mongodb_before_the_request_timeout():
-    assert mongo_options("mongodb://db:27017/taskapp") == {"serverSelectionTimeoutMS": 5000}
+def test_it_keeps_database_connections_open_between_requests(tmp_path):
+    assert database_setting("CONN_MAX_AGE", TASKAPP_DATA_DIR=str(tmp_path)) == 300
+    assert database_setting("CONN_HEALTH_CHECKS", TASKAPP_DATA_DIR=str(tmp_path)) is True
 
 
-def test_it_keeps_the_timeout_chosen_in_the_connection_string():
-    assert mongo_options("mongodb://db:27017/taskapp?serverSelectionTimeoutMS=900") == {}
+def test_it_opens_a_connection_per_request_when_asked(tmp_path):
+    age = database_setting(
+        "CONN_MAX_AGE", TASKAPP_DATA_DIR=str(tmp_path), TASKAPP_DB_CONN_MAX_AGE="0"
+    )
+    assert age == 0
