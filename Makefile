@@ -41,7 +41,7 @@ run: $(VENV)/.installed ## Run Taskapp on http://127.0.0.1:8000 (SQLite in ./dat
 	@echo ""
 	@echo "  Taskapp is starting on http://$(HOST):$(PORT)/"
 	@echo "  Sign up at http://$(HOST):$(PORT)/accounts/signup/ to create your account."
-	@echo "  The JSON API is at http://$(HOST):$(PORT)/api/v1/ (docs: /api/docs)."
+	@echo "  The JSON API is at http://$(HOST):$(PORT)/api/ (Swagger UI: /api/docs)."
 	@echo "  Admin: $(BIN)/python manage.py createsuperuser, then http://$(HOST):$(PORT)/admin/"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
