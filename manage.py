@@ -9,6 +9,10 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taskapp.settings")
     from django.core.management import execute_from_command_line
 
+    from taskapp.env import load_settings
+
+    load_settings()  # a bad environment: one line on stderr, exit status 1
+
     execute_from_command_line(sys.argv)
 
 

@@ -75,14 +75,26 @@ def validation_error(fields, message="Some fields are invalid.") -> ApiError:
 
 
 def _field_name(loc) -> str:
-    # ("body", "payload", "tags", 2) -> "tags.2"; ("query", "limit") -> "limit".
+    # ("body", "payload", "tags", 2) -> "tags.2"; ("query", "limit") -> "limit";
+    # ("body", "payload") -> "body" (the parameter's name means nothing to clients).
+    if _is_whole_body(loc):
+        return "body"
     parts = [str(part) for part in loc[1:]]
     if len(parts) > 1 and loc[0] == "body":
         parts = parts[1:]  # drop the name of the body parameter
     return ".".join(parts) or str(loc[0])
 
 
+def _is_whole_body(loc) -> bool:
+    # ("body", "payload"): the body itself, named after the view's parameter.
+    return len(loc) == 2 and loc[0] == "body"
+
+
 def _pydantic_message(error) -> str:
+    if _is_whole_body(error["loc"]):
+        if error["type"] == "missing":
+            return "The request body is empty; send a JSON object."
+        return "The request body must be a JSON object."
     if error["type"] == "extra_forbidden":
         return "Unknown field."
     if error["type"] == "missing":

@@ -22,6 +22,7 @@ ERRORS = {code: schemas.ErrorOut for code in (400, 401, 404, 409, 413, 415, 422,
 
 
 def _task_dict(task) -> dict:
+    # The original API's task: just these three fields.
     return {"id": str(task.id), "title": task.title, "description": task.description}
 
 

@@ -9,6 +9,7 @@ responses are rewritten into {"error": {...}} with the same status and headers.
 from django.conf import settings
 
 from api.errors import error_response, payload_too_large
+from taskapp.errors import is_api_request
 
 CODES = {
     400: ("bad_request", "The request could not be understood."),
@@ -21,10 +22,6 @@ CODES = {
     429: ("rate_limited", "Too many requests; retry later."),
 }
 KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
-
-
-def is_api_request(request) -> bool:
-    return request.path.startswith("/api/") or settings.ROLE == "api"
 
 
 def _is_json(response) -> bool:

@@ -21,8 +21,12 @@ def media_type(request) -> str:
 
 
 def load_json(body: bytes):
+    """The parsed body; invalid_json (400) for anything json cannot read, including
+    nesting deeper than the interpreter's recursion limit."""
     try:
         return json.loads(body)
+    except RecursionError:
+        raise invalid_json("it is nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise invalid_json(exc) from None
 

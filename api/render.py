@@ -5,9 +5,7 @@ import json
 from django.http import HttpResponse
 from django.utils import timezone
 
-from taskapp.tasks.models import Priority
-
-PRIORITY_NAMES = {int(priority): priority.key for priority in Priority}
+from taskapp.tasks.models import task_fields
 
 
 def json_response(data, status=200, headers=None) -> HttpResponse:
@@ -17,10 +15,6 @@ def json_response(data, status=200, headers=None) -> HttpResponse:
         content_type="application/json",
         headers=headers,
     )
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else None
 
 
 class TaskRenderer:
@@ -54,23 +48,14 @@ class TaskRenderer:
         return self.row(task.__dict__)
 
     def row(self, row) -> dict:
-        task_id, due, status = row["id"], row["due_date"], row["status"]
+        task_id, due = row["id"], row["due_date"]
         return {
             "id": str(task_id),
             "url": f"{self.base_url}{task_id}",
-            "title": row["title"],
-            "description": row["description"],
-            "status": status,
-            "priority": PRIORITY_NAMES[row["priority"]],
-            "due_date": _iso(due),
-            "tags": row["tag_names"],
-            "overdue": status == "open" and due is not None and due < self.today,
+            **task_fields(row),
+            "overdue": row["status"] == "open" and due is not None and due < self.today,
             "in_trash": row["deleted_at"] is not None,
             "etag": f'"{task_id.hex}-{row["version"]}"',
-            "created_at": _iso(row["created_at"]),
-            "updated_at": _iso(row["updated_at"]),
-            "completed_at": _iso(row["completed_at"]),
-            "deleted_at": _iso(row["deleted_at"]),
         }
 
 

@@ -7,16 +7,22 @@ document them.
 """
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import BeforeValidator, ConfigDict, field_validator
 
 from taskapp.tasks.selectors import DEFAULT_SORT, SORT_FIELDS, sort_is_valid
 
-StatusName = Literal["open", "done"]
-PriorityName = Literal["low", "normal", "high", "urgent"]
+
+def _lower(value):
+    # "Done" and " HIGH " are accepted as on import and in the UI.
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+StatusName = Annotated[Literal["open", "done"], BeforeValidator(_lower)]
+PriorityName = Annotated[Literal["low", "normal", "high", "urgent"], BeforeValidator(_lower)]
 SORT_HELP = (
     f"One of {', '.join(SORT_FIELDS)}; prefix with '-' for descending. Default {DEFAULT_SORT}."
 )
@@ -48,12 +54,13 @@ class TaskIn(Strict):
     """A whole task (POST, PUT). Fields left out take their defaults."""
 
     title: str = Field(description="1-200 characters; surrounding and repeated spaces removed.")
-    description: str = Field("", description="Up to 10,000 characters.")
+    description: str | None = Field("", description="Up to 10,000 characters; null: none.")
     status: StatusName = "open"
     priority: PriorityName = "normal"
     due_date: date | None = None
-    tags: list[str] = Field(
-        default_factory=list, description="Up to 20 labels, normalised to lower-case-dashes."
+    tags: list[str] | None = Field(
+        default_factory=list,
+        description="Up to 20 labels, normalised to lower-case-dashes; null: none.",
     )
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Query, Router
 
 from api import schemas
-from api.errors import unsupported_media_type
+from api.errors import unsupported_media_type, validation_error
 from api.parser import is_json, load_json, media_type
 from api.render import TaskRenderer, json_response, task_response
 from taskapp.tasks import exchange, selectors, services
@@ -24,14 +24,34 @@ router = Router(tags=["tasks"])
 ERRORS = {
     code: schemas.ErrorOut for code in (400, 401, 404, 405, 409, 412, 413, 415, 422, 429, 503)
 }
-# API bulk actions -> domain bulk actions ("delete" means "to the trash" in the API).
-BULK_ACTIONS = {
-    "done": "done",
-    "reopen": "reopen",
-    "delete": "trash",
-    "restore": "restore",
-    "purge": "delete",
+# The API's bulk actions are the domain's, except that "delete" means "to the
+# trash" here, as DELETE /tasks/{id} does.
+BULK_ACTION_NAMES = {"delete": "trash"}
+
+
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "The task's ETag as you last read it; the write answers 412 "
+    "precondition_failed if the task changed since. `*` or no header: no check.",
 }
+ETAG = {
+    "description": 'The task\'s version, e.g. "0b6f1c9e...-3"; send it back in If-Match.',
+    "schema": {"type": "string"},
+}
+
+
+def _headers_doc(*, if_match: bool = False, etag_on: int | None = None) -> dict:
+    """openapi_extra describing the If-Match request header and the ETag response
+    header (ninja documents neither from the view's signature)."""
+    extra: dict = {}
+    if if_match:
+        extra["parameters"] = [IF_MATCH]
+    if etag_on is not None:
+        extra["responses"] = {etag_on: {"headers": {"ETag": ETAG}}}
+    return extra
 
 
 def _owner(request):
@@ -54,6 +74,18 @@ def _expected_version(request, task) -> int | None:
     if task.etag not in [tag.strip() for tag in header.split(",")]:
         raise StaleVersion
     return task.version
+
+
+def _reject_unknown_params(request, *schemas_) -> None:
+    """422 for a query parameter no schema names: a typo (``?stauts=open``) must not
+    answer every task as if no filter had been asked for."""
+    known = {name for schema in schemas_ for name in schema.model_fields}
+    unknown = sorted(set(request.GET) - known)
+    if unknown:
+        raise validation_error(
+            {name: ["Unknown query parameter."] for name in unknown},
+            f"Unknown query parameter(s): {', '.join(unknown)}.",
+        )
 
 
 def _task_filter(query: schemas.TaskQuery) -> selectors.TaskFilter:
@@ -85,6 +117,7 @@ def _next_url(request, page: schemas.PageQuery, total: int) -> str | None:
 @router.get("/tasks", response={200: schemas.TaskPage, **ERRORS}, url_name="task_list")
 def list_tasks(request, query: Query[schemas.TaskQuery], page: Query[schemas.PageQuery]):
     """List your tasks, filtered, sorted and one page at a time."""
+    _reject_unknown_params(request, schemas.TaskQuery, schemas.PageQuery)
     tasks = selectors.task_list(owner=_owner(request), filters=_task_filter(query))
     total = tasks.count()
     renderer = TaskRenderer(request)
@@ -101,7 +134,12 @@ def list_tasks(request, query: Query[schemas.TaskQuery], page: Query[schemas.Pag
     )
 
 
-@router.post("/tasks", response={201: schemas.TaskOut, **ERRORS}, url_name="task_create")
+@router.post(
+    "/tasks",
+    response={201: schemas.TaskOut, **ERRORS},
+    url_name="task_create",
+    openapi_extra=_headers_doc(etag_on=201),
+)
 def create_task(request, payload: schemas.TaskIn):
     """Create a task. Answers 201 with a Location header."""
     task = services.task_create(owner=_owner(request), **payload.model_dump(exclude_unset=True))
@@ -120,6 +158,7 @@ def create_task(request, payload: schemas.TaskIn):
 )
 def export_tasks(request, fmt: Query[schemas.ExportQuery], query: Query[schemas.TaskQuery]):
     """Download your tasks (the list filters apply) as JSON or CSV."""
+    _reject_unknown_params(request, schemas.TaskQuery, schemas.ExportQuery)
     tasks = selectors.task_list(owner=_owner(request), filters=_task_filter(query))
     if fmt.format == "csv":
         content, content_type = exchange.export_csv(tasks), "text/csv; charset=utf-8"
@@ -176,7 +215,8 @@ def bulk_tasks(request, payload: schemas.BulkIn):
     owner = _owner(request)
     ids = list(dict.fromkeys(payload.ids))
     mine = selectors.owned_task_ids(owner=owner, ids=ids)
-    touched = set(services.tasks_bulk(owner=owner, ids=ids, action=BULK_ACTIONS[payload.action]))
+    action = BULK_ACTION_NAMES.get(payload.action, payload.action)
+    touched = set(services.tasks_bulk(owner=owner, ids=ids, action=action))
     return json_response(
         {
             "action": payload.action,
@@ -190,13 +230,23 @@ def bulk_tasks(request, payload: schemas.BulkIn):
 # --- One task ---------------------------------------------------------------------
 
 
-@router.get("/tasks/{task_id}", response={200: schemas.TaskOut, **ERRORS}, url_name="task_detail")
+@router.get(
+    "/tasks/{task_id}",
+    response={200: schemas.TaskOut, **ERRORS},
+    url_name="task_detail",
+    openapi_extra=_headers_doc(etag_on=200),
+)
 def get_task(request, task_id: UUID):
     """One task, with its ETag header (also when it is in the trash)."""
     return task_response(request, _get_task(request, task_id))
 
 
-@router.put("/tasks/{task_id}", response={200: schemas.TaskOut, **ERRORS}, url_name="task_put")
+@router.put(
+    "/tasks/{task_id}",
+    response={200: schemas.TaskOut, **ERRORS},
+    url_name="task_put",
+    openapi_extra=_headers_doc(if_match=True, etag_on=200),
+)
 def replace_task(request, task_id: UUID, payload: schemas.TaskIn):
     """Replace a task: fields left out go back to their defaults. Honours If-Match."""
     task = _get_task(request, task_id)
@@ -208,7 +258,12 @@ def replace_task(request, task_id: UUID, payload: schemas.TaskIn):
     return task_response(request, task)
 
 
-@router.patch("/tasks/{task_id}", response={200: schemas.TaskOut, **ERRORS}, url_name="task_patch")
+@router.patch(
+    "/tasks/{task_id}",
+    response={200: schemas.TaskOut, **ERRORS},
+    url_name="task_patch",
+    openapi_extra=_headers_doc(if_match=True, etag_on=200),
+)
 def update_task(request, task_id: UUID, payload: schemas.TaskPatch):
     """Change the fields sent, nothing else. Honours If-Match."""
     task = _get_task(request, task_id)
@@ -220,7 +275,12 @@ def update_task(request, task_id: UUID, payload: schemas.TaskPatch):
     return task_response(request, task)
 
 
-@router.delete("/tasks/{task_id}", response={204: None, **ERRORS}, url_name="task_delete")
+@router.delete(
+    "/tasks/{task_id}",
+    response={204: None, **ERRORS},
+    url_name="task_delete",
+    openapi_extra=_headers_doc(if_match=True, etag_on=204),
+)
 def delete_task(request, task_id: UUID):
     """Move a task to the trash (restore it with POST .../restore). Honours If-Match."""
     task = _get_task(request, task_id)
@@ -229,7 +289,10 @@ def delete_task(request, task_id: UUID):
 
 
 @router.post(
-    "/tasks/{task_id}/restore", response={200: schemas.TaskOut, **ERRORS}, url_name="task_restore"
+    "/tasks/{task_id}/restore",
+    response={200: schemas.TaskOut, **ERRORS},
+    url_name="task_restore",
+    openapi_extra=_headers_doc(if_match=True, etag_on=200),
 )
 def restore_task(request, task_id: UUID):
     """Take a task out of the trash. Honours If-Match."""
@@ -238,7 +301,12 @@ def restore_task(request, task_id: UUID):
     return task_response(request, task)
 
 
-@router.delete("/tasks/{task_id}/permanent", response={204: None, **ERRORS}, url_name="task_purge")
+@router.delete(
+    "/tasks/{task_id}/permanent",
+    response={204: None, **ERRORS},
+    url_name="task_purge",
+    openapi_extra=_headers_doc(if_match=True),
+)
 def purge_task(request, task_id: UUID):
     """Delete a task for good, in the trash or not. Honours If-Match."""
     task = _get_task(request, task_id)

@@ -7,7 +7,9 @@ secrets are mounted as files).
 """
 
 import os
+import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -78,9 +80,46 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_time_zone(name: str, default: str) -> str:
+    """An IANA time zone name such as Europe/Berlin."""
+    value = env_str(name, default)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"{name} must be an IANA time zone such as Europe/Berlin, got {value!r}."
+        ) from None
+    return value
+
+
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = env_str(name, default).lower()
     if value not in choices:
         allowed = " | ".join(choices)
         raise ImproperlyConfigured(f"{name} must be one of {allowed}, got {value!r}.")
     return value
+
+
+def load_settings() -> None:
+    """Load the settings now (manage.py, the WSGI entry point), so that a bad
+    environment stops the start with the one line naming the variable.
+
+    Left alone, Django prints the ImproperlyConfigured under a long traceback, and
+    gunicorn would do so in every worker it keeps restarting.
+    """
+    from django.conf import settings
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (reading a setting loads them all)
+    except ImproperlyConfigured as exc:
+        raise _startup_error(f"error: {exc}") from None
+
+
+def _startup_error(message: str) -> BaseException:
+    # In a gunicorn worker, AppImportError is printed as this one line and makes
+    # the master stop ("App failed to load") instead of booting workers forever.
+    if "gunicorn.arbiter" in sys.modules:
+        from gunicorn.errors import AppImportError
+
+        return AppImportError(message)
+    return SystemExit(message)

@@ -3,13 +3,13 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 
-API_PREFIX = "/api/"
 
-
-def _wants_json(request) -> bool:
+def is_api_request(request) -> bool:
+    """Whether to answer in the API's JSON error shape: under /api/, and for every
+    path on the api role (which serves nothing else)."""
     from django.conf import settings
 
-    return request.path.startswith(API_PREFIX) or settings.ROLE == "api"
+    return request.path.startswith("/api/") or settings.ROLE == "api"
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -21,7 +21,7 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 
 def _respond(request, status: int, code: str, message: str, template: str):
-    if _wants_json(request):
+    if is_api_request(request):
         return JsonResponse(error_body(code, message), status=status)
     return render(request, template, status=status)
 

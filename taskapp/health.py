@@ -11,13 +11,20 @@ taskapp/gunicorn.conf.py), so load balancers stop sending traffic first.
 import logging
 import os
 
+import pymongo
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from taskapp import metrics
+from taskapp.middleware import mark_logged, outage_reason
 
 logger = logging.getLogger("taskapp.health")
+
+# Kubernetes gives the probe 3 s (timeoutSeconds): the check must answer before
+# that, so it never waits for pymongo's server selection (TASKAPP_MONGODB_TIMEOUT_MS,
+# 5 s) to give up.
+PING_TIMEOUT_SECONDS = 2
 
 
 def is_draining() -> bool:
@@ -25,11 +32,17 @@ def is_draining() -> bool:
     return bool(drain_file) and os.path.exists(drain_file)
 
 
-def ping_database() -> None:
-    """One cheap round trip: MongoDB's ``ping`` command, or ``SELECT 1``."""
+def ping_database(timeout: float = PING_TIMEOUT_SECONDS) -> None:
+    """One cheap round trip: MongoDB's ``ping`` command, or ``SELECT 1``.
+
+    With MongoDB, pymongo.timeout() caps server selection and the command
+    together at ``timeout`` seconds. SQLite's ``SELECT 1`` takes no lock, so
+    its busy timeout never applies; opening the file is all it can fail on.
+    """
     if connection.vendor == "mongodb":
-        connection.ensure_connection()
-        connection.connection.admin.command("ping")
+        with pymongo.timeout(timeout):
+            connection.ensure_connection()
+            connection.connection.admin.command("ping")
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -44,11 +57,19 @@ def healthz(request):
 @never_cache
 def readyz(request):
     if is_draining():
-        return JsonResponse({"status": "draining"}, status=503)
+        # Expected during every shutdown: no log line (gunicorn logs the SIGTERM).
+        return mark_logged(JsonResponse({"status": "draining"}, status=503))
     try:
         ping_database()
     except Exception as exc:  # any failure (down, auth refused, ...) means "not ready"
         metrics.database_error("readiness")
-        logger.warning("readiness: database unavailable: %s", type(exc).__name__)
-        return JsonResponse({"status": "database_unavailable"}, status=503)
+        # One warning per failed probe, without a traceback (the kubelet asks
+        # every few seconds); Django's own ERROR line for the 503 is skipped.
+        logger.warning("readiness: database unavailable: %s", outage_reason(exc))
+        return mark_logged(JsonResponse({"status": "database_unavailable"}, status=503))
     return JsonResponse({"status": "ok"})
+
+
+# Served by taskapp.middleware.ProbeMiddleware, whatever the Host header says;
+# the URL routes (taskapp/urls.py) point at the same views.
+PROBES = {"/healthz": healthz, "/readyz": readyz}

@@ -18,6 +18,10 @@ database_errors = Counter(
     "Requests or readiness checks that failed because the database was unavailable.",
     ["source"],
 )
+# Every source from the start, so dashboards show 0 rather than "no data".
+DATABASE_ERROR_SOURCES = ("request", "readiness")
+for _source in DATABASE_ERROR_SOURCES:
+    database_errors.labels(source=_source)
 
 
 def database_error(source: str) -> None:

@@ -1,9 +1,11 @@
-"""Request ids, and one answer for "the database is unavailable".
+"""Request ids, probes, and one answer for "the database is unavailable".
 
 RequestIdMiddleware: takes ``X-Request-ID`` from the client or proxy when it is
 short and made of safe characters (so it cannot forge log lines), otherwise
 makes one; it is echoed in the response and attached to every log line of the
 request (taskapp.logging).
+
+ProbeMiddleware: /healthz and /readyz answer whatever the Host header says.
 
 DatabaseUnavailableMiddleware: a view that fails because the database cannot be
 reached answers 503 (JSON ``database_unavailable`` under the API, the
@@ -27,7 +29,7 @@ from django.template.loader import render_to_string
 from pymongo.errors import ConnectionFailure
 
 from taskapp import metrics
-from taskapp.errors import _wants_json, error_body
+from taskapp.errors import error_body, is_api_request
 from taskapp.logging import request_id_var
 
 logger = logging.getLogger("taskapp.database")
@@ -116,17 +118,38 @@ def is_database_unavailable(exc: BaseException) -> bool:
     the chain of causes is searched for pymongo's ConnectionFailure family
     (ServerSelectionTimeoutError, AutoReconnect, NetworkTimeout, ...).
     """
+    return isinstance(
+        _connection_failure(exc), OperationalError | InterfaceError | ConnectionFailure
+    )
+
+
+def _connection_failure(exc: BaseException) -> BaseException:
+    """The error in exc's chain of causes that says why; exc itself if none does."""
     seen = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, OperationalError | InterfaceError | ConnectionFailure):
-            return True
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
-    return False
+    current = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, OperationalError | InterfaceError | ConnectionFailure):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return exc
+
+
+# pymongo appends its timeouts and a description of the whole topology.
+_PYMONGO_DETAILS = re.compile(r" \(configured timeouts:.*|, Timeout: .*")
+
+
+def outage_reason(exc: BaseException) -> str:
+    """One short line naming the cause, e.g. ``ServerSelectionTimeoutError:
+    mongo:27017: [Errno 111] Connection refused``; django-mongodb-backend's
+    DatabaseError wrapper alone says nothing."""
+    cause = _connection_failure(exc)
+    message = _PYMONGO_DETAILS.sub("", " ".join(str(cause).split()))
+    return f"{type(cause).__name__}: {message}"[:200] if message else type(cause).__name__
 
 
 def database_unavailable_response(request) -> HttpResponse:
-    if _wants_json(request):
+    if is_api_request(request):
         response = JsonResponse(
             error_body(
                 "database_unavailable",
@@ -167,9 +190,40 @@ class DatabaseUnavailableMiddleware:
         metrics.database_error("request")
         # One line, no traceback: an outage is an operational event, not a bug.
         logger.warning(
-            "database unavailable: %s: %s",
-            type(exception).__name__,
-            exception,
+            "database unavailable: %s",
+            outage_reason(exception),
             extra={"method": request.method, "path": request.path},
         )
-        return database_unavailable_response(request)
+        return mark_logged(database_unavailable_response(request))
+
+
+def mark_logged(response: HttpResponse) -> HttpResponse:
+    """Keep Django from logging this 5xx again (django.request, at ERROR): it has
+    been logged as what it is, once. The attribute is django.utils.log's own."""
+    response._has_been_logged = True
+    return response
+
+
+PROBE_PATHS = frozenset({"/healthz", "/readyz"})
+
+
+class ProbeMiddleware:
+    """Answer ``GET``/``HEAD /healthz`` and ``/readyz`` before any middleware
+    validates the Host header.
+
+    Probes come from the kubelet or Docker's HEALTHCHECK with the pod's address
+    or 127.0.0.1 as Host, which ALLOWED_HOSTS (the public names) refuses: 400 and
+    a DisallowedHost traceback on every check. Placed before SecurityMiddleware
+    and CommonMiddleware (the first to read the host); after the request id and
+    django-prometheus' first counters, so probes still get both.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and request.path_info in PROBE_PATHS:
+            from taskapp import health
+
+            return health.PROBES[request.path_info](request)
+        return self.get_response(request)

@@ -17,6 +17,7 @@ from taskapp.env import (
     env_list,
     env_secret,
     env_str,
+    env_time_zone,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -105,6 +106,9 @@ MIDDLEWARE = [
     "taskapp.middleware.TrustedProxyMiddleware",
     "taskapp.middleware.RequestIdMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # /healthz and /readyz whatever the Host header (probes use the pod address):
+    # before SecurityMiddleware and CommonMiddleware validate it.
+    "taskapp.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # JSON errors under /api, also for Django's own 404/405/403/413 answers.
@@ -246,7 +250,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "taskapp" / "locale"]
-TIME_ZONE = env_str("TASKAPP_TIME_ZONE", "UTC")
+TIME_ZONE = env_time_zone("TASKAPP_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -301,7 +305,3 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /metrics is served by the gunicorn master on TASKAPP_METRICS_PORT (see
 # taskapp/gunicorn.conf.py); on the app port only where asked for (make run).
 METRICS_ON_APP_PORT = env_bool("TASKAPP_METRICS_ON_APP_PORT", DEBUG)
-
-# --- API --------------------------------------------------------------------------
-
-NINJA_PAGINATION_MAX_LIMIT = 100

@@ -16,6 +16,11 @@ from taskapp.accounts import ratelimit
 from taskapp.accounts.models import ApiToken
 from ui.forms import TokenForm
 
+# Failed log-ins one client may have across all usernames in a window, as a multiple
+# of settings.RATE_LIMIT_FAILURES (the per-username limit): looser, as people share
+# addresses, but still a stop to one client spraying passwords over many accounts.
+CLIENT_FAILURES_FACTOR = 5
+
 # The raw secret of a new token waits here for exactly one page view.
 NEW_TOKEN_SESSION_KEY = "new_token"  # noqa: S105 (a session key, not a secret)
 
@@ -47,19 +52,45 @@ def signup(request):
 
 @require_http_methods(["GET", "POST"])
 def login_view(request):
-    key = ratelimit.client_key("login", request)
-    if request.method == "POST" and (wait := ratelimit.retry_after(key)):
+    posted = request.method == "POST"
+    keys = _login_keys(request) if posted else {}
+    if wait := _login_blocked_for(keys):
         return _too_many_attempts(request, wait)
-    form = AuthenticationForm(request, data=request.POST if request.method == "POST" else None)
-    if request.method == "POST":
+    form = AuthenticationForm(request, data=request.POST if posted else None)
+    if posted:
         if form.is_valid():
-            ratelimit.clear(key)
+            # Only this account's counter: a valid log-in must not reset the
+            # client-wide one (one known password would allow endless spraying).
+            ratelimit.clear(keys["user"])
             login(request, form.get_user())
             return redirect(_next_url(request))
-        ratelimit.record_failure(key)
+        for key in keys.values():
+            ratelimit.record_failure(key)
     context = {"form": form, "next": _next_url(request)}
     status = 422 if form.errors else 200
     return render(request, "ui/accounts/login.html", context, status=status)
+
+
+def _login_keys(request) -> dict[str, str]:
+    """Failure counters for a log-in: this client with this username, and this client."""
+    username = request.POST.get("username", "")
+    return {
+        "user": ratelimit.client_user_key("login", request, username),
+        "client": ratelimit.client_key("login-any", request),
+    }
+
+
+def _login_blocked_for(keys: dict[str, str]) -> int | None:
+    """Seconds to wait, if this username from this client, or this client with any
+    usernames, failed too often; checked before the password is (slow) hashed."""
+    if not keys:
+        return None
+    client_limit = CLIENT_FAILURES_FACTOR * settings.RATE_LIMIT_FAILURES
+    waits = [
+        ratelimit.retry_after(keys["user"]),
+        ratelimit.retry_after(keys["client"], limit=client_limit),
+    ]
+    return max((wait for wait in waits if wait), default=None)
 
 
 def _too_many_attempts(request, wait: int):

@@ -137,6 +137,10 @@ class TaskEditForm(ErrorsNextToFields, forms.Form):
         required=False,
         help_text=_("Separate tags with commas."),
     )
+    # The version the form was read at: saving a task changed meanwhile (another
+    # tab, the API) is refused instead of silently overwriting it. Optional, so a
+    # form without it saves as before.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         # Distinct ids: the form appears on the list page beside the filter form.
@@ -151,6 +155,7 @@ class TaskEditForm(ErrorsNextToFields, forms.Form):
                 "priority": task.priority_key,
                 "due_date": task.due_date.isoformat() if task.due_date else "",
                 "tags": ", ".join(task.tag_names),
+                "version": task.version,
             }
         )
 
@@ -191,9 +196,12 @@ class ImportForm(ErrorsNextToFields, forms.Form):
         upload = self.cleaned_data["file"]
         fmt = "csv" if upload.name.lower().endswith(".csv") else "json"
         try:
-            return exchange.parse(upload.read(), fmt)
+            rows = exchange.parse(upload.read(), fmt)
         except exchange.ImportFileError as exc:
             raise ValidationError(str(exc)) from None
+        if not rows:  # a CSV with only its header, an empty JSON array
+            raise ValidationError(_("The file has no tasks."), code="empty")
+        return rows
 
 
 class TokenForm(ErrorsNextToFields, forms.Form):

@@ -6,7 +6,6 @@ import uuid
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
@@ -16,12 +15,13 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from taskapp.tasks import exchange, selectors, services
 from taskapp.tasks.models import Status, Task
+from ui.decorators import login_required
 from ui.forms import (
     BulkForm,
     ImportForm,
@@ -35,6 +35,7 @@ PAGE_SIZE = 50
 ROW_ACTIONS = ("done", "reopen", "trash")  # names of the row buttons in the list
 QUERY_DEFAULTS = {"sort": selectors.DEFAULT_SORT, "page": "1"}
 TASKS = "ui/tasks.html"
+STALE_MESSAGE = gettext_lazy("This task was changed elsewhere; reload to see the latest version.")
 
 
 # --- Helpers ----------------------------------------------------------------------
@@ -95,12 +96,28 @@ def _list_context(request, query: QueryDict, *, trash: bool = False) -> dict:
         "tasks": page.object_list,
         "counts": selectors.task_counts(owner=request.user),
         "query": params.urlencode(),
+        "tag_query": _tag_query(params),
         "next": here if request.method == "GET" else _back_url(request),
     }
 
 
 def _query_of(url: str) -> QueryDict:
     return QueryDict(urlsplit(url).query)
+
+
+def _tag_query(query: QueryDict) -> str:
+    """What a row's tag link puts before ``tag=``: the view's other filters (the
+    page starts again at 1), so a tag narrows the current view."""
+    others = _clean_query(query)
+    for key in ("tag", "page"):
+        others.pop(key, None)
+    return f"{others.urlencode()}&" if others else ""
+
+
+def _row_context(request, task: Task, **extra) -> dict:
+    """What one row rendered alone (htmx) needs: its task and the list it is in."""
+    back = _back_url(request)
+    return {"task": task, "next": back, "tag_query": _tag_query(_query_of(back)), **extra}
 
 
 def _render_parts(request, *parts: str, context: dict, status: int = 200) -> HttpResponse:
@@ -119,6 +136,30 @@ def _onto_row(response: HttpResponse, task: Task) -> HttpResponse:
 
 def _counts_context(request, **extra) -> dict:
     return {"counts": selectors.task_counts(owner=request.user), "oob": True, **extra}
+
+
+def _retrying_stale(request, task: Task, change) -> Task | None:
+    """``change(task)``, read again and retried once if the task changed between
+    reading and writing (StaleVersion). A click on Done, Delete or Restore means the
+    same on the newer version. None if it kept changing (the caller says so)."""
+    for _attempt in range(2):
+        try:
+            change(task)
+        except services.StaleVersion:
+            task = _get_task_for_user(request, task.id)
+        else:
+            return task
+    return None
+
+
+def _stale(request) -> HttpResponse:
+    """The answer to an action on a task that kept changing: nothing changed, and
+    the message says why (htmx: messages out of band, nothing else swapped)."""
+    messages.error(request, STALE_MESSAGE)
+    if not request.htmx:
+        return redirect(_back_url(request))
+    response = _render_parts(request, "messages", context={"oob": True}, status=409)
+    return reswap(response, "none")
 
 
 # --- The list ---------------------------------------------------------------------
@@ -179,7 +220,7 @@ def task_row(request, task_id):
     task = _get_task_for_user(request, task_id)
     if not request.htmx:
         return redirect(_back_url(request))
-    return _render_parts(request, "task-row", context={"task": task, "next": _back_url(request)})
+    return _render_parts(request, "task-row", context=_row_context(request, task))
 
 
 @login_required
@@ -187,17 +228,28 @@ def task_row(request, task_id):
 def task_edit(request, task_id):
     task = _get_task_for_user(request, task_id)
     form = TaskEditForm(request.POST) if request.method == "POST" else TaskEditForm.for_task(task)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.task_update(task=task, **_edit_fields(form.cleaned_data))
+            services.task_update(
+                task=task,
+                expected_version=form.cleaned_data["version"],
+                **_edit_fields(form.cleaned_data),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except services.StaleVersion:
+            # Saved meanwhile in another tab or by the API: never overwrite it
+            # silently. The form keeps what was typed (and the version it was based on).
+            form.add_error(None, STALE_MESSAGE)
+            status = 409
         else:
             if not request.htmx:
                 return redirect(_back_url(request))
-            context = _counts_context(request, task=task, next=_back_url(request))
+            context = _counts_context(request, **_row_context(request, task))
             return _render_parts(request, "task-row", "counts", context=context)
-    status = 422 if form.errors else 200
+    if form.errors and status == 200:
+        status = 422
     context = {"task": task, "form": form, "next": _back_url(request)}
     if request.htmx:
         return _render_parts(request, "task-edit", context=context, status=status)
@@ -242,16 +294,19 @@ def _task_id_or_404(raw: str) -> uuid.UUID:
 def _set_status(request, task: Task, status: str):
     """The Done checkbox: its value says the state wanted (not "flip"), so a repeated
     or stale click cannot undo itself."""
-    services.task_set_status(task=task, status=status)
+    task = _retrying_stale(request, task, lambda t: services.task_set_status(task=t, status=status))
+    if task is None:
+        return _stale(request)
     if not request.htmx:
         return redirect(_back_url(request))
-    context = _counts_context(request, task=task, next=_back_url(request))
+    context = _counts_context(request, **_row_context(request, task))
     return _onto_row(_render_parts(request, "task-row", "counts", context=context), task)
 
 
 def _trash_task(request, task: Task):
     """Move to the trash; the row goes at once and an Undo notice appears."""
-    services.task_trash(task=task)
+    if _retrying_stale(request, task, lambda t: services.task_trash(task=t)) is None:
+        return _stale(request)
     undo = {"id": str(task.id), "title": task.title}
     if not request.htmx:
         request.session["undo"] = undo
@@ -266,7 +321,8 @@ def _trash_task(request, task: Task):
 def task_undo(request, task_id):
     """Undo a delete: restore and show the list as it was."""
     task = _get_task_for_user(request, task_id)
-    services.task_restore(task=task)
+    if _retrying_stale(request, task, lambda t: services.task_restore(task=t)) is None:
+        return _stale(request)
     if not request.htmx:
         return redirect(_back_url(request))
     context = _list_context(request, _query_of(_back_url(request)))
@@ -323,7 +379,8 @@ def _after_trash_action(request):
 @require_POST
 def task_restore(request, task_id):
     task = _get_task_for_user(request, task_id)
-    services.task_restore(task=task)
+    if _retrying_stale(request, task, lambda t: services.task_restore(task=t)) is None:
+        return _stale(request)
     messages.success(request, _("“%(title)s” restored.") % {"title": task.title})
     return _after_trash_action(request)
 
@@ -331,8 +388,15 @@ def task_restore(request, task_id):
 @login_required
 @require_POST
 def task_delete_forever(request, task_id):
+    """Delete for good, after a confirmation: with JavaScript the browser's confirm
+    dialog (hx-confirm; the button then sends ``confirm``), without it this view
+    first answers with a page that asks."""
     task = _get_task_for_user(request, task_id)
-    services.task_delete_forever(task=task)
+    if not request.POST.get("confirm"):
+        context = {"task": task, "next": _back_url(request)}
+        return render(request, "ui/purge_confirm.html", context)
+    if _retrying_stale(request, task, lambda t: services.task_delete_forever(task=t)) is None:
+        return _stale(request)
     messages.success(request, _("“%(title)s” deleted for good.") % {"title": task.title})
     return _after_trash_action(request)
 

@@ -1,12 +1,15 @@
 """The admin for API tokens and rate-limit counters.
 
-A token's hash and secret are never shown: the secret exists only once, in the
-message shown right after the token is created here.
+A token's hash and secret are never shown: the secret exists only once, on the
+page that answers the form that created the token (not in a message, which may
+be stored in a cookie).
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -75,11 +78,24 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj.__dict__.update({f.attname: getattr(token, f.attname) for f in token._meta.fields})
         obj._state.adding = False
         obj._state.db = token._state.db
-        self.message_user(
-            request,
-            _("The token is %(raw)s — copy it now: it will not be shown again.") % {"raw": raw},
-            messages.WARNING,
-        )
+        # Shown by response_add in the very response to this request. Never in a
+        # message: messages may be stored in a cookie and outlive the page.
+        request._new_token_secret = raw
+
+    def response_add(self, request, obj, post_url_continue=None):
+        raw = getattr(request, "_new_token_secret", None)
+        if raw is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "token": obj,
+            "raw": raw,
+            "title": _("Token created"),
+        }
+        response = TemplateResponse(request, "admin/accounts/apitoken/created.html", context)
+        add_never_cache_headers(response)  # the secret must not stay in any cache
+        return response
 
     @admin.action(description=_("Revoke selected tokens"), permissions=["change"])
     def revoke(self, request, queryset):

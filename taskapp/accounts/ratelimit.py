@@ -4,9 +4,15 @@ Only failures count, so a user who signs in correctly is never slowed down. Afte
 settings.RATE_LIMIT_FAILURES failures from one client within
 settings.RATE_LIMIT_WINDOW seconds, further attempts answer 429 with Retry-After
 until the window ends (successful or not).
+
+Log-ins count per client *and* username (``client_user_key``), so people behind one
+shared address (an office, a VPN) do not lock each other out, plus a looser per-client
+cap against one client trying many usernames (ui/accounts.py, docs/ui.md).
 """
 
+import hashlib
 import math
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,11 +29,28 @@ def client_key(scope: str, request) -> str:
     return f"{scope}:{request.META.get('REMOTE_ADDR', 'unknown')}"
 
 
-def retry_after(key: str, now=None) -> int | None:
-    """Seconds until ``key`` may try again, or None when it is not blocked."""
+def normalize_username(username: str) -> str:
+    """One form per name a person could type, so ``Alice``, ``alice `` and its
+    full-width spelling count as one target (usernames stay case-sensitive)."""
+    return unicodedata.normalize("NFKC", username or "").strip().casefold()
+
+
+def client_user_key(scope: str, request, username: str) -> str:
+    """The key for one client trying one account: the username is hashed, so keys
+    stay short (the column holds 200 characters) and the admin shows no names."""
+    digest = hashlib.sha256(normalize_username(username).encode()).hexdigest()[:24]
+    return f"{client_key(scope, request)}:{digest}"
+
+
+def retry_after(key: str, now=None, limit: int | None = None) -> int | None:
+    """Seconds until ``key`` may try again, or None when it is not blocked.
+
+    ``limit``: failures allowed per window (default settings.RATE_LIMIT_FAILURES).
+    """
     now = now or timezone.now()
+    limit = limit or settings.RATE_LIMIT_FAILURES
     counter = FailureCounter.objects.filter(key=key, window_ends_at__gt=now).first()
-    if counter is None or counter.count < settings.RATE_LIMIT_FAILURES:
+    if counter is None or counter.count < limit:
         return None
     return max(1, math.ceil((counter.window_ends_at - now).total_seconds()))
 

@@ -7,12 +7,17 @@ completed_at, the version and the tag rows stay right, as for any other write.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from taskapp.tasks import services
 from taskapp.tasks.models import Status, Task
+
+STALE_MESSAGE = _(
+    "This task was changed elsewhere; nothing was saved. Reload to see the latest version."
+)
 
 
 class InTrashFilter(admin.SimpleListFilter):
@@ -138,9 +143,25 @@ class TaskAdmin(admin.ModelAdmin):
         # the version bump. ``obj`` already holds the form's values, so the
         # change is applied to a fresh copy of the stored task.
         stored = Task.objects.get(pk=obj.pk)
-        services.task_update(
-            task=stored, **{name: form.cleaned_data[name] for name in form.changed_data}
-        )
+        try:
+            services.task_update(
+                task=stored, **{name: form.cleaned_data[name] for name in form.changed_data}
+            )
+        except services.StaleVersion:
+            # Changed by someone else between loading and saving: nothing is
+            # written; say so instead of "changed successfully" (response_change).
+            request._task_stale = True
+            self.message_user(request, STALE_MESSAGE, messages.ERROR)
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "_task_stale", False):  # nothing changed: nothing to log
+            return super().log_change(request, obj, message)
+        return None
+
+    def response_change(self, request, obj):
+        if getattr(request, "_task_stale", False):
+            return HttpResponseRedirect(request.get_full_path())  # the form, fresh
+        return super().response_change(request, obj)
 
     @admin.action(description=_("Mark selected tasks as done"), permissions=["change"])
     def mark_done(self, request, queryset):

@@ -10,7 +10,7 @@ import json
 
 from django.utils.translation import gettext as _
 
-from taskapp.tasks.models import Task
+from taskapp.tasks.models import Task, task_fields
 
 EXPORT_COLUMNS = (
     "id",
@@ -29,33 +29,44 @@ IMPORT_COLUMNS = ("title", "description", "status", "priority", "due_date", "tag
 # export can be imported again as it is (new ids are given).
 IGNORED_ON_IMPORT = frozenset(EXPORT_COLUMNS) - frozenset(IMPORT_COLUMNS)
 FORMATS = ("json", "csv")
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV
+# injection, OWASP). Export puts a "'" before such a cell, which spreadsheets
+# show as text; import takes exactly that one "'" off again.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ImportFileError(ValueError):
     """The file as a whole cannot be read (not the rows in it)."""
 
 
-def _iso(value):
-    return value.isoformat() if value is not None else None
-
-
 def task_to_dict(task: Task) -> dict:
-    return {
-        "id": str(task.id),
-        "title": task.title,
-        "description": task.description,
-        "status": task.status,
-        "priority": task.priority_key,
-        "due_date": _iso(task.due_date),
-        "tags": list(task.tag_names),
-        "created_at": _iso(task.created_at),
-        "updated_at": _iso(task.updated_at),
-        "completed_at": _iso(task.completed_at),
-    }
+    fields = task_fields(task.__dict__)
+    return {column: fields[column] for column in EXPORT_COLUMNS}
 
 
 def export_json(tasks) -> str:
     return json.dumps([task_to_dict(task) for task in tasks], ensure_ascii=False, indent=2)
+
+
+def _escaped_cell(value: str) -> str:
+    """``value`` safe to open in a spreadsheet. A value that already looks
+    escaped ("'=x") gets a "'" too, so that import gives back exactly what was
+    exported."""
+    if value.startswith(FORMULA_TRIGGERS) or (
+        value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS)
+    ):
+        return "'" + value
+    return value
+
+
+def _unescaped_cell(value):
+    if isinstance(value, str) and value.startswith("'"):
+        rest = value[1:]
+        if rest.startswith(FORMULA_TRIGGERS) or (
+            rest.startswith("'") and rest[1:].startswith(FORMULA_TRIGGERS)
+        ):
+            return rest
+    return value
 
 
 def export_csv(tasks) -> str:
@@ -65,7 +76,9 @@ def export_csv(tasks) -> str:
     for task in tasks:
         row = task_to_dict(task)
         row["tags"] = ",".join(row["tags"])
-        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+        writer.writerow(
+            {key: "" if value is None else _escaped_cell(str(value)) for key, value in row.items()}
+        )
     return out.getvalue()
 
 
@@ -77,6 +90,8 @@ def parse_json(content: bytes | str) -> list[tuple[int, dict]]:
     """Items of a JSON array, numbered from 1."""
     try:
         data = json.loads(content)
+    except RecursionError:
+        raise ImportFileError(_("The file is not valid JSON: it is nested too deeply.")) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ImportFileError(_("The file is not valid JSON: %(error)s") % {"error": exc}) from None
     if isinstance(data, dict) and isinstance(data.get("tasks"), list):
@@ -127,7 +142,7 @@ def _csv_rows(reader: csv.DictReader) -> list[tuple[int, dict]]:
         # An empty or missing CSV cell means "not given" (the default), except
         # for the title, which is required.
         fields = {
-            key: value
+            key: _unescaped_cell(value)
             for key, value in _only_import_fields(record).items()
             if value not in ("", None) or key == "title"
         }

@@ -28,6 +28,13 @@ def new_id():
 # A tag is one short label: letters, digits and a few joiners. No commas (they
 # separate tags in forms and CSV files) and no spaces (they become dashes).
 TAG_PATTERN = re.compile(r"^[\w][\w.+#/:-]*$")
+# Control characters (C0 and DEL) other than tab, line feed and carriage return:
+# invisible, and some (NUL) break terminals, CSV tools and other databases.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_characters(value: str) -> bool:
+    return CONTROL_CHARACTERS.search(value) is not None
 
 
 def normalize_tag(raw: str) -> str:
@@ -53,6 +60,8 @@ def normalize_tags(raw) -> list[str]:
     for item in items:
         if not isinstance(item, str):
             raise ValidationError(_("Tags must be text."), code="invalid")
+        if has_control_characters(item):
+            raise ValidationError(_("Tags must not contain control characters."), code="invalid")
         tag = normalize_tag(item)
         if not tag:
             continue
@@ -101,6 +110,36 @@ class Priority(models.IntegerChoices):
     @property
     def key(self) -> str:
         return self.name.lower()
+
+
+PRIORITY_KEYS = {int(priority): priority.key for priority in Priority}
+
+
+def iso(value) -> str | None:
+    """A date or datetime as ISO 8601 text (None stays None)."""
+    return value.isoformat() if value is not None else None
+
+
+def task_fields(row: dict) -> dict:
+    """A task's stored fields as JSON-ready values: what an export carries and the
+    API shows (the API adds its url, etag and derived flags).
+
+    ``row`` is a ``.values()`` row or ``task.__dict__``: a page of the API is
+    rendered from rows, as building model instances costs more than the rendering.
+    """
+    return {
+        "id": str(row["id"]),
+        "title": row["title"],
+        "description": row["description"],
+        "status": row["status"],
+        "priority": PRIORITY_KEYS[row["priority"]],
+        "due_date": iso(row["due_date"]),
+        "tags": row["tag_names"],
+        "created_at": iso(row["created_at"]),
+        "updated_at": iso(row["updated_at"]),
+        "completed_at": iso(row["completed_at"]),
+        "deleted_at": iso(row["deleted_at"]),
+    }
 
 
 class TaskQuerySet(models.QuerySet):

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from taskapp.tasks.models import Priority, Status, Task, TaskTag, normalize_tag
+from taskapp.tasks.models import Status, Task, TaskTag, normalize_tag
 
 # Public sort keys -> model expressions. Titles sort without regard to case
 # (both backends compare bytes otherwise: "Zoo" before "apple"). Every ordering
@@ -70,10 +70,7 @@ def task_list(*, owner, filters: TaskFilter = TaskFilter(), today: date | None =
     if filters.status:
         tasks = tasks.filter(status=filters.status)
     if filters.priority:
-        priority = filters.priority
-        if isinstance(priority, str):
-            priority = Priority.from_name(priority)
-        tasks = tasks.filter(priority=int(priority))
+        tasks = tasks.filter(priority=filters.priority)
     if filters.tag:
         # A subquery, not a join: one task with the tag matches once.
         tag = normalize_tag(filters.tag)

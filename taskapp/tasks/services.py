@@ -29,6 +29,7 @@ from taskapp.tasks.models import (
     Status,
     Task,
     TaskTag,
+    has_control_characters,
     normalize_tags,
 )
 
@@ -72,6 +73,8 @@ def write_block():
 def _clean_title(value) -> str:
     if not isinstance(value, str):
         raise ValidationError(_("Title must be text."), code="invalid")
+    if has_control_characters(value):
+        raise ValidationError(_("Title must not contain control characters."), code="invalid")
     title = " ".join(value.split())
     if not title:
         raise ValidationError(_("Title is required."), code="required")
@@ -89,6 +92,8 @@ def _clean_description(value) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationError(_("Description must be text."), code="invalid")
+    if has_control_characters(value):
+        raise ValidationError(_("Description must not contain control characters."), code="invalid")
     description = value.strip()
     if len(description) > DESCRIPTION_MAX:
         raise ValidationError(
@@ -142,11 +147,6 @@ _CLEANERS = {
     "due_date": _clean_due_date,
     "tags": normalize_tags,
 }
-
-
-def clean_title(value) -> str:
-    """The title as it is stored (trimmed, inner runs of blanks made one space)."""
-    return _clean_title(value)
 
 
 def clean_task_fields(data: dict) -> dict:
@@ -360,7 +360,7 @@ def _clean_ids(ids) -> list[uuid.UUID]:
 
 # --- Many tasks -------------------------------------------------------------------
 
-BULK_ACTIONS = ("done", "reopen", "trash", "restore", "delete")
+BULK_ACTIONS = ("done", "reopen", "trash", "restore", "purge")
 
 
 def tasks_bulk(*, owner, ids, action: str) -> list:
@@ -394,7 +394,7 @@ def tasks_bulk(*, owner, ids, action: str) -> list:
     elif action == "restore":
         tasks = tasks.trashed()
         changes = {"deleted_at": None, **bump}
-    else:
+    else:  # purge: delete for good, in the trash or not
         touched = list(tasks.values_list("pk", flat=True))
         with write_block():
             _delete_tasks(Task.objects.filter(pk__in=touched))

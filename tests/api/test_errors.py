@@ -131,3 +131,31 @@ def test_it_answers_500_as_json_without_a_trace(api_client, monkeypatch):
     assert response.status_code == 500
     assert response.json() == error("server_error")
     assert b"secret internals" not in response.content
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/v1/tasks"),
+        ("put", "/api/v1/tasks/{id}"),
+        ("patch", "/api/v1/tasks/{id}"),
+        ("post", "/api/v1/tasks/bulk"),
+        ("post", "/api/v1/tasks/import"),
+        ("post", "/api/task/"),
+    ],
+)
+@pytest.mark.parametrize("body", ["{oops", DEEP], ids=["broken", "nested-too-deeply"])
+def test_it_answers_invalid_json_on_every_json_body_route(
+    api_client, user, task, method, path, body
+):
+    before = snapshot(user)
+    response = getattr(api_client, method)(
+        path.format(id=task.id), body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == error("invalid_json")
+    assert response.json()["error"]["message"].startswith("The request body is not valid JSON")
+    assert snapshot(user) == before

@@ -62,3 +62,42 @@ def test_it_serves_the_swagger_assets(client):
     assert response.status_code == 200
     assert b"SwaggerUIBundle" in b"".join(response.streaming_content)
     response.close()
+
+
+def _operation(schema, path, method):
+    return schema["paths"][f"/api/v1/tasks{path}"][method]
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        ("/{task_id}", "put"),
+        ("/{task_id}", "patch"),
+        ("/{task_id}", "delete"),
+        ("/{task_id}/restore", "post"),
+        ("/{task_id}/permanent", "delete"),
+    ],
+)
+def test_it_describes_the_if_match_header_on_writes(client, path, method):
+    operation = _operation(client.get("/api/v1/openapi.json").json(), path, method)
+    headers = [p for p in operation["parameters"] if p["in"] == "header"]
+    assert [(p["name"], p["required"]) for p in headers] == [("If-Match", False)]
+    assert "412" in headers[0]["description"]
+    assert {p["name"] for p in operation["parameters"] if p["in"] == "path"} == {"task_id"}
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "status"),
+    [
+        ("/{task_id}", "get", "200"),
+        ("", "post", "201"),
+        ("/{task_id}", "put", "200"),
+        ("/{task_id}", "patch", "200"),
+        ("/{task_id}", "delete", "204"),
+        ("/{task_id}/restore", "post", "200"),
+    ],
+)
+def test_it_describes_the_etag_response_header(client, path, method, status):
+    operation = _operation(client.get("/api/v1/openapi.json").json(), path, method)
+    assert operation["responses"][status]["headers"]["ETag"]["schema"] == {"type": "string"}
+    assert "$ref" in str(operation["responses"][status]) or status == "204"

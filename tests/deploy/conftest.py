@@ -45,8 +45,13 @@ def helm(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run([tool("helm"), *args], capture_output=True, text=True, check=check)
 
 
-def render_text(values_files=(), set_values=(), chart=CHART, namespace="taskapp") -> str:
+def render_text(
+    values_files=(), set_values=(), chart=CHART, namespace="taskapp", upgrade=False
+) -> str:
+    """`helm template` as an install, or (upgrade=True) as an upgrade of the release."""
     args = ["template", "taskapp", str(chart), "--namespace", namespace]
+    if upgrade:
+        args.append("--is-upgrade")
     for f in values_files:
         args += ["--values", str(f)]
     for v in set_values:
@@ -68,6 +73,10 @@ def containers(doc: dict) -> list[dict]:
         spec = spec["jobTemplate"]["spec"]
     pod = spec if doc["kind"] == "Pod" else spec["template"]["spec"]
     return pod.get("initContainers", []) + pod["containers"]
+
+
+def pod_spec(doc: dict) -> dict:
+    return doc["spec"]["template"]["spec"]
 
 
 def env_of(container: dict) -> dict[str, str]:

@@ -15,6 +15,8 @@ pytestmark = pytest.mark.deploy
         ("api.service.port=eighty", "at '/api/service/port': got string, want integer"),
         ("app.logLevel=verbose", "at '/app/logLevel'"),
         ("mongodb.replicaSet.members=2", "at '/mongodb/replicaSet/members'"),
+        ("mongodb.replicaSet.members=4", "value must be one of 3, 5, 7"),
+        ("ingress.maxBodySize=6MB", "at '/ingress/maxBodySize'"),
         ("mongodb.enabled=false", "at '/externalMongodb/existingSecret'"),
         ("grafana.enabled=true", "at '/prometheus/enabled'"),
     ],
@@ -24,6 +26,12 @@ def test_it_rejects_bad_values_with_the_schemas_message(setting, message):
     assert result.returncode != 0
     assert "values don't meet the specifications of the schema" in result.stderr
     assert message in result.stderr, result.stderr
+
+
+def test_it_explains_why_the_metrics_port_cannot_be_the_app_port():
+    result = helm("template", "taskapp", str(CHART), "--set", "metrics.port=8000", check=False)
+    assert result.returncode != 0
+    assert "metrics.port must differ from 8000, the app port" in result.stderr
 
 
 def test_it_forbids_unknown_keys_everywhere():

@@ -53,6 +53,9 @@ def test_it_generates_a_value_on_first_install(tmp_path):
 
 
 def test_it_looks_up_every_generated_secret_and_keeps_it():
+    """A wiring check on the template text (no offline render can run `lookup`): each
+    generated Secret is looked up and passed to taskapp.secretValue, whose keeping is
+    rendered for real above; plus the rendered annotations that keep it."""
     template = (CHART / "templates" / "secrets.yaml").read_text()
     assert template.count('lookup "v1" "Secret"') == 3
     assert template.count('include "taskapp.secretValue" (dict "existing" $existing') == 4

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import containers, env_of, named, render
+from .conftest import env_of, named, render
 
 pytestmark = pytest.mark.deploy
 
@@ -25,7 +25,11 @@ SWITCHES = {
         [],
     ),
     "mongodb.replicaSet.enabled": (
-        {("Job", "taskapp-mongodb-rs-init"), ("ConfigMap", "taskapp-mongodb-rs-init")},
+        {
+            ("Job", "taskapp-mongodb-rs-init-1"),
+            ("ConfigMap", "taskapp-mongodb-rs-init"),
+            ("PodDisruptionBudget", "taskapp-mongodb"),
+        },
         [],
     ),
     "networkPolicy.enabled": (
@@ -90,13 +94,6 @@ def test_it_renders_no_statefulset_with_an_external_mongodb():
     assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
 
 
-def test_it_migrates_after_install_with_the_bundled_mongodb():
-    job = named(render(), "Job")["taskapp-migrate"]
-    assert job["metadata"]["annotations"]["helm.sh/hook"] == "post-install,pre-upgrade"
-    assert containers(job)[0]["command"] == ["python", "manage.py", "migrate", "--noinput"]
-    assert job["spec"]["backoffLimit"] == 2 and job["spec"]["activeDeadlineSeconds"] == 600
-
-
 def test_it_adds_a_disruption_budget_only_with_more_than_one_pod():
     assert not named(render(), "PodDisruptionBudget")
     docs = render(
@@ -107,17 +104,6 @@ def test_it_adds_a_disruption_budget_only_with_more_than_one_pod():
         ]
     )
     assert set(named(docs, "PodDisruptionBudget")) == {"taskapp-api", "taskapp-ui"}
-
-
-def test_it_runs_three_mongodb_members_with_a_keyfile_in_a_replica_set():
-    docs = render(set_values=["mongodb.replicaSet.enabled=true"])
-    sts = named(docs, "StatefulSet")["taskapp-mongodb"]
-    assert sts["spec"]["replicas"] == 3
-    args = containers(sts)[-1]["args"]
-    assert "--replSet=rs0" in args and "--keyFile=/keyfile/key" in args
-    assert (
-        "rs.initiate" in named(docs, "ConfigMap")["taskapp-mongodb-rs-init"]["data"]["rs-init.js"]
-    )
 
 
 def all_pod_specs(docs):

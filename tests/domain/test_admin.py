@@ -1,6 +1,10 @@
 """The admin on both backends: task and token lists, filters, search, actions, forms."""
 
+import re
+
 import pytest
+from django.contrib.admin.models import LogEntry
+from django.db.models import F
 
 from taskapp.accounts.models import ApiToken, FailureCounter
 from taskapp.tasks import services
@@ -129,6 +133,29 @@ def test_it_saves_a_change_through_the_service(staff_client, tasks):
     assert stored.tag_names == ["x"]
 
 
+def test_it_saves_nothing_and_says_so_when_the_task_changed_meanwhile(
+    staff_client, tasks, monkeypatch
+):
+    task = tasks["open"]
+    real_update = services.task_update
+
+    def racing_update(*, task, **fields):
+        # Someone else saves between the admin reading the task and writing it.
+        Task.objects.filter(pk=task.pk).update(title="theirs", version=F("version") + 1)
+        return real_update(task=task, **fields)
+
+    monkeypatch.setattr(services, "task_update", racing_update)
+    data = {"title": "mine", "description": "", "status": "open", "priority": "2", "due_date": ""}
+    url = f"{TASKS}{task.pk}/change/"
+    response = staff_client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == url
+    assert Task.objects.get(pk=task.pk).title == "theirs"
+    page = staff_client.get(url).content.decode()
+    assert "This task was changed elsewhere; nothing was saved." in page
+    assert "was changed successfully" not in page
+    assert not LogEntry.objects.exists()
+
+
 def test_it_shows_validation_errors_on_the_change_form(staff_client, tasks):
     task = tasks["open"]
     data = {"title": "   ", "description": "", "status": "open", "priority": "2", "due_date": ""}
@@ -180,15 +207,18 @@ def test_it_revokes_tokens(staff_client, user):
 
 
 def test_it_creates_a_token_and_shows_the_secret_once(staff_client, user):
-    response = staff_client.post(f"{TOKENS}add/", {"user": user.pk, "name": " ci "}, follow=True)
-    assert response.status_code == 200
+    response = staff_client.post(f"{TOKENS}add/", {"user": user.pk, "name": " ci "})
+    assert response.status_code == 200  # the page itself, not a redirect
+    assert "no-store" in response["Cache-Control"]
     token = ApiToken.objects.get()
     assert token.name == "ci"
-    shown = [str(m) for m in response.context["messages"]]
-    raw = next(part for m in shown for part in m.split() if part.startswith("tsk_"))
+    raw = re.search(r'<code id="new-token">([^<]+)</code>', response.content.decode()).group(1)
     assert ApiToken.objects.for_raw_token(raw) == token
-    assert raw.encode() in response.content
+    # Not in a message (a cookie may store those), so in no later response.
+    assert not any(raw in str(m) for m in response.context["messages"])
+    assert raw not in response.cookies.output()
     assert raw.encode() not in staff_client.get(TOKENS).content
+    assert raw not in str(dict(staff_client.session))
 
 
 def test_it_refuses_a_token_without_a_name(staff_client, user):

@@ -59,6 +59,39 @@ def test_it_exports_csv_with_a_header_and_joined_tags(exported):
     assert rows[0]["due_date"] == ""
 
 
+FORMULAS = ['=HYPERLINK("http://x")', "+1", "-2 apples", "@SUM(A1)", "'=already quoted"]
+
+
+@pytest.fixture
+def formulas(user):
+    for title in FORMULAS:
+        services.task_create(owner=user, title=title, description="- first\n- second")
+    return list(Task.objects.filter(owner=user).order_by("title"))
+
+
+def test_it_exports_csv_cells_that_a_spreadsheet_would_run_as_text(formulas):
+    rows = list(csv.DictReader(io.StringIO(exchange.export_csv(formulas))))
+    assert sorted(row["title"] for row in rows) == sorted("'" + title for title in FORMULAS)
+    assert {row["description"] for row in rows} == {"'- first\n- second"}
+    assert {row["priority"] for row in rows} == {"normal"}
+
+
+def test_it_round_trips_csv_cells_that_look_like_formulas(other_user, formulas):
+    content = exchange.export_csv(formulas)
+    imported = services.tasks_import(owner=other_user, rows=exchange.parse(content, "csv"))
+    assert sorted(map(comparable, imported), key=str) == sorted(map(comparable, formulas), key=str)
+    assert sorted(task.title for task in imported) == sorted(FORMULAS)
+
+
+@pytest.mark.parametrize(
+    ("cell", "title"),
+    [("'=1+2", "=1+2"), ("''=1", "'=1"), ("'plain", "'plain"), ("'", "'"), ("it's", "it's")],
+)
+def test_it_takes_one_quote_off_an_escaped_csv_cell_on_import(cell, title):
+    content = "title\n" + cell + "\n"
+    assert exchange.parse(content, "csv") == [(2, {"title": title})]
+
+
 def test_it_numbers_csv_rows_by_their_line():
     rows = exchange.parse(
         b'\xef\xbb\xbftitle,priority\nfirst,high\n"multi\nline",\nthird,\n', "csv"
@@ -94,6 +127,7 @@ def test_it_passes_unknown_json_fields_on_to_validation(user):
         ("{not json", "json", "The file is not valid JSON"),
         (b"\xff\xfe", "json", "The file is not valid JSON"),
         ("", "json", "The file is not valid JSON"),
+        ("[" * 100_000 + "]" * 100_000, "json", "The file is not valid JSON: it is nested too"),
         ('"a string"', "json", "Expected a JSON array of tasks."),
         ('[{"title": "a"}, 3]', "json", "Item 2 is not an object."),
         (b"title\n\xff\n", "csv", "The CSV file must be UTF-8 encoded."),

@@ -52,6 +52,34 @@ def test_it_rejects_a_missing_or_blank_title(user, title):
     assert not Task.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "a\x00b"),
+        ("title", "bell\x07"),
+        ("title", "\x1bgreen"),
+        ("title", "a\x1cb"),
+        ("title", "del\x7f"),
+        ("description", "nul\x00"),
+    ],
+)
+def test_it_rejects_control_characters(user, field, value):
+    task_for_update = services.task_create(owner=user, title="before")
+    with pytest.raises(ValidationError) as excinfo:
+        services.task_create(owner=user, **{"title": "t", field: value})
+    label = field.capitalize()
+    assert errors_of(excinfo) == {field: [f"{label} must not contain control characters."]}
+    with pytest.raises(ValidationError):
+        services.task_update(task=task_for_update, **{field: value})
+    assert Task.objects.count() == 1
+    assert Task.objects.get().version == 1
+
+
+def test_it_keeps_tabs_and_line_breaks_in_a_description(user):
+    task = services.task_create(owner=user, title="t", description="a\tb\r\nc")
+    assert Task.objects.get(pk=task.pk).description == "a\tb\r\nc"
+
+
 def test_it_requires_a_title_when_left_out(user):
     with pytest.raises(ValidationError) as excinfo:
         services.task_create(owner=user)
@@ -152,6 +180,8 @@ def test_it_accepts_20_tags_and_not_21(user):
         ({"a": 1}, "Tags must be a list"),
         (["a;b"], "may only hold"),
         (["-a"], "may only hold"),
+        (["a\x00b"], "Tags must not contain control characters."),
+        ("work, a\x1bb", "Tags must not contain control characters."),
     ],
 )
 def test_it_rejects_bad_tags(user, tags, message):
@@ -344,14 +374,14 @@ def test_it_marks_many_done_and_reopens_them(user):
     assert Task.objects.get(pk=a.pk).version == 3
 
 
-def test_it_trashes_restores_and_deletes_many(user):
+def test_it_trashes_restores_and_purges_many(user):
     a = services.task_create(owner=user, title="a", tags="x")
     b = services.task_create(owner=user, title="b")
     assert len(services.tasks_bulk(owner=user, ids=[a.pk, b.pk], action="trash")) == 2
     assert Task.objects.trashed().count() == 2
     assert services.tasks_bulk(owner=user, ids=[a.pk], action="restore") == [a.pk]
     assert Task.objects.get(pk=a.pk).deleted_at is None
-    assert services.tasks_bulk(owner=user, ids=[a.pk, b.pk], action="delete")
+    assert services.tasks_bulk(owner=user, ids=[a.pk, b.pk], action="purge")
     assert not Task.objects.exists()
     assert not TaskTag.objects.exists()
 

@@ -12,6 +12,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def start(**overrides):
+    return run([sys.executable, "-c", "import django; django.setup()"], **overrides)
+
+
+def run(command, **overrides):
     environ = {
         key: value
         for key, value in os.environ.items()
@@ -27,7 +31,7 @@ def start(**overrides):
     environ.update(overrides)
     environ = {key: value for key, value in environ.items() if value is not None}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        command,
         cwd=ROOT,
         env=environ,
         capture_output=True,
@@ -60,6 +64,11 @@ def test_it_starts_with_a_good_environment(tmp_path):
             {"TASKAPP_RATE_LIMIT_FAILURES": "0"},
             "TASKAPP_RATE_LIMIT_FAILURES must be at least 1, got 0.",
         ),
+        (
+            {"TASKAPP_TIME_ZONE": "Mars/Olympus"},
+            "TASKAPP_TIME_ZONE must be an IANA time zone such as Europe/Berlin, "
+            "got 'Mars/Olympus'.",
+        ),
     ],
 )
 def test_it_fails_with_a_message_naming_the_variable(tmp_path, overrides, message):
@@ -70,6 +79,48 @@ def test_it_fails_with_a_message_naming_the_variable(tmp_path, overrides, messag
         last_line == f"django.core.exceptions.ImproperlyConfigured: {message}"
         or message in last_line
     )
+
+
+ENTRY_POINTS = {
+    "manage.py": [sys.executable, "manage.py", "check"],
+    "wsgi": [sys.executable, "-c", "import taskapp.wsgi"],
+}
+
+
+@pytest.mark.parametrize("entry_point", ENTRY_POINTS)
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"TASKAPP_DEBUG": "maybe"}, "TASKAPP_DEBUG must be true or false, got 'maybe'."),
+        (
+            {"TASKAPP_TIME_ZONE": "Europe/Nowhere"},
+            "TASKAPP_TIME_ZONE must be an IANA time zone such as Europe/Berlin, "
+            "got 'Europe/Nowhere'.",
+        ),
+    ],
+)
+def test_it_prints_one_line_and_no_traceback(tmp_path, entry_point, overrides, message):
+    result = run(ENTRY_POINTS[entry_point], TASKAPP_DATA_DIR=str(tmp_path), **overrides)
+    assert result.returncode == 1
+    assert result.stderr == f"error: {message}\n"
+    assert result.stdout == ""
+
+
+def test_it_runs_management_commands_with_a_good_environment(tmp_path):
+    result = run(ENTRY_POINTS["manage.py"], TASKAPP_DATA_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_accepts_a_time_zone_name(tmp_path):
+    code = "import taskapp.settings as s; print(s.TIME_ZONE)"
+    result = run(
+        [sys.executable, "-c", code],
+        TASKAPP_DATA_DIR=str(tmp_path),
+        TASKAPP_TIME_ZONE="Europe/Berlin",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Europe/Berlin\n"
 
 
 def mongo_options(uri: str) -> dict:

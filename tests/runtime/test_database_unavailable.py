@@ -1,6 +1,8 @@
 """A database outage answers 503 (JSON under the API, a page in the UI), without a
 stack trace, and both recover by themselves when the database is back."""
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -53,6 +55,42 @@ def test_it_logs_one_line_without_a_traceback(api_client, database_down, json_lo
     lines = [line for line in json_logs.getvalue().splitlines() if "database unavailable" in line]
     assert len(lines) == 1
     assert "Traceback" not in json_logs.getvalue()
+
+
+def test_it_logs_the_outage_once_as_a_warning_naming_the_cause(
+    api_client, database_down, json_logs
+):
+    api_client.get("/api/v1/tasks")
+
+    records = [json.loads(line) for line in json_logs.getvalue().splitlines()]
+    # Django's own "Service Unavailable" line at ERROR is not added.
+    assert [(r["level"], r["logger"]) for r in records] == [("WARNING", "taskapp.database")]
+    assert records[0]["message"] in (
+        "database unavailable: OperationalError: unable to open database file",
+        "database unavailable: ServerSelectionTimeoutError: "
+        "mongo:27017: [Errno 111] Connection refused",
+    )
+
+
+def test_it_names_the_cause_of_a_wrapped_pymongo_error():
+    from django.db import DatabaseError
+    from pymongo.errors import ServerSelectionTimeoutError
+
+    from taskapp.middleware import outage_reason
+
+    cause = ServerSelectionTimeoutError(
+        "mongo:27017: [Errno 111] Connection refused (configured timeouts: socketTimeoutMS:"
+        " 20000.0ms), Timeout: 5.0s, Topology Description: <TopologyDescription ...>"
+    )
+    try:
+        try:
+            raise cause
+        except ServerSelectionTimeoutError as exc:
+            raise DatabaseError from exc
+    except DatabaseError as wrapped:
+        assert outage_reason(wrapped) == (
+            "ServerSelectionTimeoutError: mongo:27017: [Errno 111] Connection refused"
+        )
 
 
 def test_it_leaves_other_errors_alone(db):

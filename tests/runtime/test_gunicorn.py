@@ -17,7 +17,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "taskapp" / "gunicorn.conf.py"
@@ -75,9 +74,13 @@ def test_it_sizes_workers_from_the_cpus_with_a_cap(load_config):
     assert [default_workers(n) for n in (1, 2, 3, 4, 16)] == [3, 5, 7, 8, 8]
 
 
-def test_it_refuses_a_bad_worker_count(load_config):
-    with pytest.raises(ImproperlyConfigured, match="TASKAPP_WORKERS"):
+def test_it_refuses_a_bad_worker_count_with_one_line(load_config, capsys):
+    with pytest.raises(SystemExit) as stopped:
         load_config(TASKAPP_WORKERS="many")
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err == (
+        "taskapp: configuration error: TASKAPP_WORKERS must be a whole number, got 'many'.\n"
+    )
 
 
 # --- A real gunicorn --------------------------------------------------------------
@@ -106,7 +109,7 @@ def _get(url, headers=None, timeout=10):
 
 
 class Server:
-    def __init__(self, tmp_path, database: Path):
+    def __init__(self, tmp_path, database: Path, **env):
         self.port = _free_port()
         self.metrics_port = _free_port(exclude={self.port})
         self.url = f"http://127.0.0.1:{self.port}"
@@ -129,6 +132,7 @@ class Server:
             TASKAPP_DATA_DIR=str(tmp_path / "data"),
             PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
         )
+        self.env.update(env)
         (tmp_path / "data").mkdir()
         shutil.copy(database, tmp_path / "data" / "taskapp.sqlite3")
         with self.log.open("wb") as log:
@@ -194,6 +198,8 @@ def server(tmp_path, migrated_database):
 def _sample(metrics_text: str, name: str, **labels) -> float:
     wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
     for line in metrics_text.splitlines():
+        if not labels and line.startswith(name + " "):
+            return float(line.split()[1])
         if line.startswith(name + "{"):
             metric, value = line.rsplit(" ", 1)
             found = ",".join(sorted(metric[len(name) + 1 : -1].split(",")))
@@ -202,18 +208,14 @@ def _sample(metrics_text: str, name: str, **labels) -> float:
     return 0.0
 
 
-def _healthz_served(server) -> float:
-    return _sample(
-        server.metrics(),
-        "django_http_requests_total_by_view_transport_method_total",
-        view="healthz",
-        transport="http",
-        method="GET",
-    )
+def _requests_served(server) -> float:
+    # Probes are answered before the per-view metrics (ProbeMiddleware), but
+    # django-prometheus' first middleware counts every request.
+    return _sample(server.metrics(), "django_http_requests_before_middlewares_total")
 
 
 def test_it_sums_metrics_over_all_workers(server):
-    before = _healthz_served(server)
+    before = _requests_served(server)
     pids: dict[str, int] = {}
     for _ in range(400):
         _, headers, _ = _get(f"{server.url}/healthz")
@@ -223,9 +225,30 @@ def test_it_sums_metrics_over_all_workers(server):
             break
     assert len(pids) == 2, f"requests reached only workers {pids}"
 
-    assert _healthz_served(server) - before == sum(pids.values())
+    assert _requests_served(server) - before == sum(pids.values())
     assert "taskapp_tasks_created_total" in server.metrics()
     assert _get(f"{server.url}/metrics")[0] == 404  # not on the public port
+
+
+def test_it_keeps_the_metrics_files_of_recycled_workers_bounded(tmp_path, migrated_database):
+    server = Server(tmp_path, migrated_database, TASKAPP_MAX_REQUESTS="5")
+    try:
+        before = _requests_served(server)
+        sent = 60  # each worker is recycled after 5: about a dozen new workers
+        for _ in range(sent):
+            assert _get(f"{server.url}/healthz")[0] == 200
+
+        # The master archives a worker's counts when it reaps it; give it a moment.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _requests_served(server) - before != sent:
+            time.sleep(0.2)
+        assert _requests_served(server) - before == sent
+        files = sorted(path.name for path in (tmp_path / "metrics").glob("*.db"))
+        # The two archives plus the files of the two live workers, not one per worker.
+        assert len(files) <= 8, files
+        assert {"counter_archive.db", "histogram_archive.db"} <= set(files)
+    finally:
+        server.stop()
 
 
 def test_it_drains_on_sigterm_then_exits_0(server):
@@ -274,3 +297,52 @@ def test_it_logs_requests_as_json_without_secrets(server):
     assert line["status"] == 401 and line["duration_ms"] >= 0
     # 127.0.0.1 is a trusted proxy by default, so the forwarded client is believed.
     assert line["remote_addr"] == "203.0.113.9"
+
+
+# --- Bad configuration: one line, no traceback ------------------------------------
+
+
+def _start_misconfigured(tmp_path, **env) -> subprocess.CompletedProcess:
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TASKAPP_", "MONGODB_", "PROMETHEUS_", "DJANGO_"))
+    }
+    clean.update(
+        PORT=str(_free_port()),
+        TASKAPP_METRICS_PORT="0",
+        TASKAPP_SECRET_KEY="gunicorn-test-secret",
+        TASKAPP_ALLOWED_HOSTS="127.0.0.1",
+        TASKAPP_DATA_DIR=str(tmp_path / "data"),
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
+    )
+    clean.update(env)
+    clean = {key: value for key, value in clean.items() if value is not None}
+    return subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", str(CONFIG)],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def test_it_stops_on_a_bad_gunicorn_setting_with_one_line(tmp_path):
+    result = _start_misconfigured(tmp_path, TASKAPP_WORKERS="abc")
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "taskapp: configuration error: TASKAPP_WORKERS must be a whole number, got 'abc'.\n"
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_it_stops_on_a_bad_django_setting_before_booting_workers(tmp_path):
+    result = _start_misconfigured(tmp_path, TASKAPP_SECRET_KEY=None)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("taskapp: configuration error: TASKAPP_SECRET_KEY")
+    assert result.stderr.count("\n") == 1
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and "Exception in worker process" not in output

@@ -37,7 +37,7 @@ def http(url, *, method="GET", headers=None, body=None, timeout=10):
 
 
 class Container:
-    def __init__(self, image: str, port: int, metrics_port: int):
+    def __init__(self, image: str, port: int, metrics_port: int, hosts="127.0.0.1,localhost"):
         self.image = image
         self.url = f"http://127.0.0.1:{port}"
         self.metrics_url = f"http://127.0.0.1:{metrics_port}/metrics"
@@ -46,7 +46,7 @@ class Container:
             "--network", "host", "--user", "10001:10001",
             "--env", f"PORT={port}", "--env", f"TASKAPP_METRICS_PORT={metrics_port}",
             "--env", "TASKAPP_SECRET_KEY=smoke-test-secret",
-            "--env", "TASKAPP_ALLOWED_HOSTS=127.0.0.1,localhost",
+            "--env", f"TASKAPP_ALLOWED_HOSTS={hosts}",
             "--env", "TASKAPP_WORKERS=2", "--env", "TASKAPP_DRAIN_SECONDS=1",
             image,
         )  # fmt: skip
@@ -174,6 +174,15 @@ def test_it_serves_the_login_page_and_its_static_files(ui):
     assert "immutable" in headers["Cache-Control"]  # hashed by collectstatic at build time
 
 
-def test_it_drains_and_exits_0_on_sigterm():
-    container = Container("taskapp-api:latest", 18364, 18365)
+def test_it_passes_its_healthcheck_with_public_hosts_only_and_exits_0_on_sigterm():
+    # Docker's HEALTHCHECK asks 127.0.0.1, which production's ALLOWED_HOSTS refuses.
+    container = Container("taskapp-api:latest", 18364, 18365, hosts="taskapp.example.com")
+    healthcheck = json.loads(
+        docker("inspect", "--format", "{{json .Config.Healthcheck.Test}}", container.image)
+    )
+    assert healthcheck[0] == "CMD"
+    container.exec(*healthcheck[1:])  # raises unless it exits 0
+    logs = subprocess.run([DOCKER, "logs", container.id], capture_output=True, text=True)
+    logs = logs.stdout + logs.stderr
+    assert "DisallowedHost" not in logs and "Traceback" not in logs
     assert container.stop() == 0

@@ -1,5 +1,9 @@
 """App metrics count what the services did; /metrics is not on the public port."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.test import override_settings
 from django.urls import clear_url_caches
@@ -57,6 +61,20 @@ def test_it_counts_database_errors_by_source(api_client, client, database_down):
 
     assert _value("taskapp_database_errors_total", source="request") == before + 1
     assert _value("taskapp_database_errors_total", source="readiness") == before_ready + 1
+
+
+def test_it_shows_zero_database_errors_before_the_first_one():
+    # A fresh process: dashboards show 0 for each source, not "no data".
+    script = (
+        "from prometheus_client import REGISTRY; import taskapp.metrics; "
+        "print([REGISTRY.get_sample_value('taskapp_database_errors_total', {'source': s}) "
+        "for s in ('request', 'readiness')])"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROMETHEUS_")}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    assert result.stdout.strip() == "[0.0, 0.0]"
 
 
 def test_it_does_not_serve_metrics_on_the_app_port_by_default(client):

@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from taskapp.tasks import services
@@ -66,6 +67,15 @@ def test_it_explains_an_unreadable_file(logged_in_client):
     assert response.status_code == 422
     assert 'id="error-file"' in response.content.decode()
     assert "not valid JSON" in response.content.decode()
+
+
+@pytest.mark.parametrize(("name", "body"), [("t.csv", b"title,priority,tags\n"), ("t.json", b"[]")])
+def test_it_refuses_a_file_without_tasks(logged_in_client, user, name, body):
+    response = logged_in_client.post("/import/", {"file": SimpleUploadedFile(name, body)})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="error-file">The file has no tasks.' in html and "Imported" not in html
+    assert not Task.objects.exists()
 
 
 def test_it_requires_a_file(logged_in_client):

@@ -57,3 +57,41 @@ def test_a_success_clears_the_failures(client, user, low_limit):
         client.post("/accounts/login/", {"username": "ann", "password": "nope"})
     response = client.post("/accounts/login/", {"username": "ann", "password": "correct horse 1"})
     assert response.status_code == 302
+
+
+@pytest.mark.usefixtures("low_limit")
+def test_it_limits_per_username_so_a_shared_address_still_works(client, user, other_user):
+    # Bob and Ann sign in from the same address (an office, a VPN).
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "bob", "password": "nope"})
+    data = {"username": "ann", "password": "correct horse 1"}
+    assert client.post("/accounts/login/", data).status_code == 302
+
+
+@pytest.mark.usefixtures("low_limit")
+def test_it_counts_spellings_of_one_username_together(client, user):
+    for name in ("ann", "ANN", " Ann "):
+        client.post("/accounts/login/", {"username": name, "password": "nope"})
+    data = {"username": "ann", "password": "correct horse 1"}
+    assert client.post("/accounts/login/", data).status_code == 429
+
+
+@pytest.mark.usefixtures("low_limit")
+def test_it_caps_one_client_trying_many_usernames(client, user):
+    for number in range(5 * 3):  # five times the per-username limit
+        client.post("/accounts/login/", {"username": f"guess{number}", "password": "nope"})
+    data = {"username": "ann", "password": "correct horse 1"}
+    response = client.post("/accounts/login/", data)
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+    assert client.post("/accounts/login/", data, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+@pytest.mark.usefixtures("low_limit")
+def test_a_success_does_not_clear_the_client_wide_count(client, user):
+    for number in range(5 * 3 - 1):
+        client.post("/accounts/login/", {"username": f"guess{number}", "password": "nope"})
+    client.post("/accounts/login/", {"username": "ann", "password": "correct horse 1"})
+    client.post("/accounts/logout/")
+    client.post("/accounts/login/", {"username": "guess-last", "password": "nope"})
+    data = {"username": "ann", "password": "correct horse 1"}
+    assert client.post("/accounts/login/", data).status_code == 429

@@ -179,3 +179,16 @@ def test_it_redirects_a_filter_form_without_javascript_to_the_clean_url(logged_i
     response = logged_in_client.get("/?q=milk&status=&priority=&due=&tag=&sort=title")
     assert response.status_code == 302 and response["Location"] == "/?q=milk&sort=title"
     assert logged_in_client.get("/?q=milk&sort=title").status_code == 200
+
+
+def test_its_tag_links_keep_the_other_filters_and_start_at_page_one(logged_in_client, tasks):
+    html = logged_in_client.get("/?q=milk&status=open&tag=home&page=2").content.decode()
+    assert 'href="?q=milk&amp;status=open&amp;tag=home"' in html
+    assert 'href="?tag=home"' in logged_in_client.get("/").content.decode()
+
+
+def test_a_row_rendered_alone_keeps_the_filters_in_its_tag_links(logged_in_client, tasks):
+    milk = tasks["milk"]
+    current = {"HTTP_HX_CURRENT_URL": "http://testserver/?priority=high"}
+    response = logged_in_client.post("/tasks/actions/", {"done": milk.id.hex}, **HX, **current)
+    assert 'href="?priority=high&amp;tag=home"' in response.content.decode()

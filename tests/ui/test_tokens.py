@@ -25,6 +25,15 @@ def test_it_shows_a_new_token_once(logged_in_client, user):
     assert raw not in again and "laptop" in again
 
 
+def test_it_removes_the_secret_from_the_session_as_it_shows_it(logged_in_client):
+    html = create(logged_in_client)
+    assert 'id="new-token"' in html
+    # Gone from the stored session right after the one page that showed it.
+    session = logged_in_client.session
+    assert "new_token" not in session
+    assert not any("tsk_" in str(value) for value in session.values())
+
+
 def test_it_needs_a_name(logged_in_client):
     response = logged_in_client.post("/accounts/tokens/", {"name": " "})
     assert response.status_code == 422 and b'id="error-name"' in response.content

@@ -45,13 +45,36 @@ def test_it_restores_with_htmx(logged_in_client, trashed):
     assert "“Old idea” restored." in html
 
 
-def test_it_deletes_for_good(logged_in_client, trashed):
-    response = logged_in_client.post(f"/tasks/{trashed.id}/purge/", {"next": "/trash/"})
-    assert response.status_code == 302
+def purge_form(page) -> tuple[str, dict]:
+    """The trash row's form, posted by its "Delete forever" button (formaction)."""
+    form_id = next(k for k, f in forms_in(page.content).items() if "restore" in f["action"])
+    return form_id, form_data(page.content, form_id)
+
+
+def test_it_asks_before_deleting_for_good_without_javascript(logged_in_client, trashed):
+    page = logged_in_client.get("/trash/?sort=title")
+    _form_id, data = purge_form(page)
+    response = logged_in_client.post(f"/tasks/{trashed.id}/purge/", data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Delete “Old idea” for good? This cannot be undone." in html
+    assert Task.objects.filter(pk=trashed.pk).exists()  # asking changes nothing
+    confirm = next(k for k, f in forms_in(html).items() if "purge" in f["action"])
+    response = logged_in_client.post(f"/tasks/{trashed.id}/purge/", form_data(html, confirm))
+    assert response.status_code == 302 and response["Location"] == "/trash/?sort=title"
     assert not Task.objects.filter(pk=trashed.pk).exists()
 
 
-def test_it_deletes_for_good_with_htmx(logged_in_client, trashed):
-    response = logged_in_client.post(f"/tasks/{trashed.id}/purge/", **HX)
+def test_it_deletes_for_good_with_htmx_after_the_browser_asked(logged_in_client, trashed):
+    html = logged_in_client.get("/trash/").content.decode()
+    assert "hx-confirm=" in html and """hx-vals='{"confirm": "1"}'""" in html
+    response = logged_in_client.post(f"/tasks/{trashed.id}/purge/", {"confirm": "1"}, **HX)
     assert "deleted for good" in response.content.decode()
     assert not Task.objects.filter(pk=trashed.pk).exists()
+
+
+def test_it_keeps_the_query_in_the_pager(logged_in_client, user):
+    for number in range(51):
+        services.task_trash(task=services.task_create(owner=user, title=f"Idea {number}"))
+    html = logged_in_client.get("/trash/?sort=title").content.decode()
+    assert 'href="?sort=title&amp;page=2"' in html

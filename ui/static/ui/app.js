@@ -1,5 +1,6 @@
 /* Taskapp's own behaviour on top of htmx: theme toggle, keyboard shortcuts, Escape to
-   cancel, the Undo notice's timer, focus after htmx swaps, copy-to-clipboard.
+   cancel, the Undo notice's timer, focus after htmx swaps, copy-to-clipboard, a notice
+   when a request fails.
    No inline scripts anywhere (the CSP forbids them); everything works without this file. */
 (function () {
   "use strict";
@@ -155,6 +156,21 @@
     scheduleNotice();
   }
 
+  /* htmx drops 4xx/5xx answers (but 409/422, which carry a form or a message) and
+     requests that get no answer: say so in the live region instead of doing nothing.
+     The texts come translated from <body data-err/data-off>. */
+  function showProblem(key) {
+    var notice = $("#notice");  // the list's live region; other pages have #messages
+    var region = notice || $("#messages");
+    if (!region) { return; }
+    var box = document.createElement("p");
+    box.className = notice ? "notice" : "flash flash-error";
+    box.setAttribute(notice ? "data-autohide" : "role", notice ? "" : "alert");
+    box.textContent = document.body.getAttribute(key);
+    region.replaceChildren(box);
+    scheduleNotice();
+  }
+
   function setupCopy() {
     document.querySelectorAll("[data-copy]").forEach(function (button) {
       button.hidden = false;
@@ -200,6 +216,8 @@
     document.body.addEventListener("htmx:configRequest", onConfigRequest);
     document.body.addEventListener("htmx:afterRequest", afterRequest);
     document.body.addEventListener("htmx:afterSettle", afterSettle);
+    document.body.addEventListener("htmx:responseError", function () { showProblem("data-err"); });
+    document.body.addEventListener("htmx:sendError", function () { showProblem("data-off"); });
     scheduleNotice();
   }
 

@@ -45,6 +45,12 @@ app.kubernetes.io/part-of: taskapp
 taskapp.acme.com/mongodb-client: "true"
 {{- end }}
 
+{{/* The bundled Prometheus's headless Services carry this label (and the same
+selector and "metrics" port as the app's Services): the ServiceMonitors exclude it. */}}
+{{- define "taskapp.headlessMetricsLabel" -}}
+taskapp.acme.com/headless-metrics: "true"
+{{- end }}
+
 {{/* Metadata common to every namespaced resource: (dict "ctx" $ "component" "x" "name" "y") */}}
 {{- define "taskapp.metadata" -}}
 name: {{ .name }}
