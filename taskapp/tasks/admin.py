@@ -64,11 +64,22 @@ class DueFilter(admin.SimpleListFilter):
 
 
 class TaskAdminForm(forms.ModelForm):
-    """Validates the editable fields with the same rules as the API and the UI."""
+    """Validates the editable fields with the same rules as the API and the UI.
+
+    ``seen_version`` carries the version the editor loaded, so a save over someone
+    else's later change is refused instead of silently overwriting it.
+    """
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Task
         fields = ("title", "description", "status", "priority", "due_date")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
 
     def clean(self):
         data = super().clean()
@@ -145,7 +156,13 @@ class TaskAdmin(admin.ModelAdmin):
         stored = Task.objects.get(pk=obj.pk)
         try:
             services.task_update(
-                task=stored, **{name: form.cleaned_data[name] for name in form.changed_data}
+                task=stored,
+                expected_version=form.cleaned_data.get("seen_version"),
+                **{
+                    name: form.cleaned_data[name]
+                    for name in form.changed_data
+                    if name != "seen_version"
+                },
             )
         except services.StaleVersion:
             # Changed by someone else between loading and saving: nothing is

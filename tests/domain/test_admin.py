@@ -105,7 +105,15 @@ def test_it_shows_the_change_form_with_read_only_timestamps(staff_client, tasks)
     response = staff_client.get(f"{TASKS}{tasks['open'].pk}/change/")
     assert response.status_code == 200
     form = response.context["adminform"].form
-    assert set(form.fields) == {"title", "description", "status", "priority", "due_date"}
+    assert set(form.fields) == {
+        "title",
+        "description",
+        "status",
+        "priority",
+        "due_date",
+        "seen_version",
+    }
+    assert form.fields["seen_version"].initial == tasks["open"].version
     for name in ("created_at", "updated_at", "completed_at", "deleted_at", "version", "owner"):
         assert name in response.context["adminform"].readonly_fields
 
@@ -154,6 +162,28 @@ def test_it_saves_nothing_and_says_so_when_the_task_changed_meanwhile(
     assert "This task was changed elsewhere; nothing was saved." in page
     assert "was changed successfully" not in page
     assert not LogEntry.objects.exists()
+
+
+def test_it_refuses_to_overwrite_a_change_made_after_the_form_was_loaded(staff_client, tasks):
+    task = tasks["open"]
+    url = f"{TASKS}{task.pk}/change/"
+    loaded = staff_client.get(url).context["adminform"].form["seen_version"].value()
+    services.task_update(task=task, title="saved by the other admin")
+    data = {
+        "title": "mine",
+        "description": "",
+        "status": "open",
+        "priority": "2",
+        "due_date": "",
+        "seen_version": loaded,
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == url
+    assert Task.objects.get(pk=task.pk).title == "saved by the other admin"
+    assert (
+        "This task was changed elsewhere; nothing was saved."
+        in staff_client.get(url).content.decode()
+    )
 
 
 def test_it_shows_validation_errors_on_the_change_form(staff_client, tasks):
