@@ -62,6 +62,8 @@ RUN python -m compileall -q --invalidation-mode unchecked-hash /app \
 
 USER 10001:10001
 EXPOSE 8000 9100
+# Asking 127.0.0.1 works whatever TASKAPP_ALLOWED_HOSTS says: /healthz and /readyz
+# are answered before the Host header is checked (taskapp.middleware.ProbeMiddleware).
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=2)"]
 CMD ["gunicorn", "-c", "taskapp/gunicorn.conf.py"]

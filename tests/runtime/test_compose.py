@@ -25,10 +25,10 @@ def test_it_defines_api_ui_migrate_and_mongo():
         assert services[name]["build"]["target"] in dockerfile_targets
 
 
-def test_it_runs_mongo_7_with_authentication_and_a_volume():
+def test_it_runs_the_charts_mongo_7_with_authentication_and_a_volume():
     compose = _compose()
     mongo = compose["services"]["mongo"]
-    assert mongo["image"] == "mongo:7"
+    assert mongo["image"] == "mongo:7.0.14"  # as the Helm chart pins it
     assert mongo["environment"]["MONGO_INITDB_ROOT_USERNAME"]
     assert "${MONGO_PASSWORD:?" in mongo["environment"]["MONGO_INITDB_ROOT_PASSWORD"]
     assert mongo["volumes"] == ["mongo-data:/data/db"] and "mongo-data" in compose["volumes"]

@@ -139,12 +139,13 @@ def test_it_answers_the_probes(role, request):
 @pytest.mark.parametrize("role", ["api", "ui"])
 def test_it_serves_metrics_on_the_metrics_port_only(role, request):
     container = request.getfixturevalue(role)
-    http(f"{container.url}/healthz")
+    http(f"{container.url}/")  # a page, not a probe: probes are not counted per view
     status, _, body = http(container.metrics_url)
     text = body.decode()
     assert status == 200
     assert 'django_http_requests_total_by_view_transport_method_total{method="GET"' in text
     assert "taskapp_tasks_created_total" in text
+    assert 'taskapp_database_errors_total{source="readiness"} 0.0' in text
     assert http(f"{container.url}/metrics")[0] == 404
 
 
