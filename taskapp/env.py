@@ -100,6 +100,12 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def configuration_error_line(exc: ImproperlyConfigured) -> str:
+    """The one line every entry point (manage.py, WSGI, gunicorn) prints for a bad
+    environment."""
+    return f"taskapp: configuration error: {exc}"
+
+
 def load_settings() -> None:
     """Load the settings now (manage.py, the WSGI entry point), so that a bad
     environment stops the start with the one line naming the variable.
@@ -112,7 +118,7 @@ def load_settings() -> None:
     try:
         settings.INSTALLED_APPS  # noqa: B018 (reading a setting loads them all)
     except ImproperlyConfigured as exc:
-        raise _startup_error(f"error: {exc}") from None
+        raise _startup_error(configuration_error_line(exc)) from None
 
 
 def _startup_error(message: str) -> BaseException:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from taskapp.env import env_choice, env_int, env_list
+from taskapp.env import configuration_error_line, env_choice, env_int, env_list
 
 
 def available_cpus() -> int:
@@ -60,7 +60,7 @@ def exit_on_bad_configuration():
     try:
         yield
     except ImproperlyConfigured as exc:
-        print(f"taskapp: configuration error: {exc}", file=sys.stderr, flush=True)
+        print(configuration_error_line(exc), file=sys.stderr, flush=True)
         sys.exit(2)
 
 

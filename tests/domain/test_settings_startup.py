@@ -102,7 +102,7 @@ ENTRY_POINTS = {
 def test_it_prints_one_line_and_no_traceback(tmp_path, entry_point, overrides, message):
     result = run(ENTRY_POINTS[entry_point], TASKAPP_DATA_DIR=str(tmp_path), **overrides)
     assert result.returncode == 1
-    assert result.stderr == f"error: {message}\n"
+    assert result.stderr == f"taskapp: configuration error: {message}\n"
     assert result.stdout == ""
 
 
