@@ -15,21 +15,31 @@ ENV LANG=C.UTF-8 \
 # --- Dependencies in a virtualenv: the only thing the final stages take from here --
 FROM python AS builder
 WORKDIR /build
-COPY pyproject.toml ./
-# The dependency list comes from pyproject.toml alone, so this layer is rebuilt
-# only when it changes. A CA bundle (for networks that intercept TLS) arrives as
+COPY requirements/runtime.txt ./requirements.txt
+# The lock (exact versions and hashes, written by `make lock` from the ranges in
+# pyproject.toml) alone decides this layer, so two builds of one commit install
+# the same files. A CA bundle (for networks that intercept TLS) arrives as
 # the BuildKit secret `ca`: pip uses it, no layer keeps it. pip and setuptools
 # leave the venv afterwards (the image installs nothing at run time), and so do
 # translations other than Taskapp's languages (English, German).
 RUN --mount=type=secret,id=ca \
-    python3 -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > requirements.txt \
-    && if [ -s /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca; fi \
+    if [ -s /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca; fi \
     && python3 -m venv /opt/venv \
-    && /opt/venv/bin/pip install --no-cache-dir --no-compile -r requirements.txt \
+    && /opt/venv/bin/pip install --no-cache-dir --no-compile --require-hashes -r requirements.txt \
     && /opt/venv/bin/pip uninstall --yes --quiet pip setuptools \
     && find /opt/venv -type d -path '*/locale/*' -prune \
        ! -name 'en' ! -name 'en_*' ! -name 'de' ! -name 'de_*' -exec rm -rf {} + \
     && python3 -m compileall -q --invalidation-mode unchecked-hash /opt/venv
+
+# --- Taskapp's own package metadata: config.settings.VERSION reads the version with
+# importlib.metadata, so pyproject.toml stays the one place it is written ----------
+FROM python AS metadata
+WORKDIR /src
+COPY pyproject.toml README.md ./
+RUN python3 -m venv /tmp/build \
+    && /tmp/build/bin/pip install --no-cache-dir --no-deps --no-build-isolation --no-index \
+       --no-compile --target /metadata . \
+    && rm -rf /tmp/build
 
 # --- The application, shared by both images ----------------------------------------
 FROM python AS app
@@ -38,8 +48,10 @@ RUN groupadd --system --gid 10001 taskapp \
        --no-create-home --shell /usr/sbin/nologin taskapp
 
 COPY --from=builder /opt/venv /opt/venv
+COPY --from=metadata /metadata/ /opt/venv/lib/python3.11/site-packages/
 WORKDIR /app
 COPY manage.py ./
+COPY config ./config
 COPY taskapp ./taskapp
 COPY api ./api
 COPY ui ./ui
@@ -63,15 +75,15 @@ RUN python -m compileall -q --invalidation-mode unchecked-hash /app \
 USER 10001:10001
 EXPOSE 8000 9100
 # Asking 127.0.0.1 works whatever TASKAPP_ALLOWED_HOSTS says: /healthz and /readyz
-# are answered before the Host header is checked (taskapp.middleware.ProbeMiddleware).
+# are answered before the Host header is checked (config.probes.ProbeMiddleware).
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=2)"]
-CMD ["gunicorn", "-c", "taskapp/gunicorn.conf.py"]
+CMD ["gunicorn", "-c", "config/gunicorn_conf.py"]
 
 # Labels last: build arguments change on every commit, and everything after
 # their declaration would be rebuilt.
 FROM app AS release
-ARG VERSION=0.1.0
+ARG VERSION=unknown
 ARG REVISION=unknown
 ARG CREATED=unknown
 ARG SOURCE=https://github.com/acme/taskapp

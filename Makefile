@@ -27,9 +27,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall whenever pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+# Reinstall whenever pyproject.toml or the lock changes. The exact versions and
+# hashes come from requirements/test.txt (`make lock` writes it from the ranges in
+# pyproject.toml); Taskapp itself goes in editable, without resolving anything.
+$(VENV)/.installed: pyproject.toml requirements/test.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
 install: $(VENV)/.installed ## Create the virtualenv and install Taskapp with its test tools
@@ -66,9 +69,10 @@ test-py: $(VENV)/.installed ## Unit, API and view tests on SQLite
 test-mongo: $(VENV)/.installed ## The same tests on django-mongodb-backend (in-process stand-in)
 	TASKAPP_TEST_DB=mongo $(PYTEST) $(FAST_TESTS)
 
-lint: $(VENV)/.installed ## ruff
+lint: $(VENV)/.installed ## ruff, and the import contracts (pyproject.toml, [tool.importlinter])
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 format: $(VENV)/.installed ## Format the code with ruff
 	$(BIN)/ruff format .

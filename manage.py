@@ -6,10 +6,10 @@ import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taskapp.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
-    from taskapp.env import load_settings
+    from config.env import load_settings
 
     load_settings()  # a bad environment: one line on stderr, exit status 1
 

@@ -16,10 +16,7 @@ Taskapp's JSON API. Authenticate with a personal API token (create one at
 /accounts/tokens/): `Authorization: Bearer <token>`.
 
 Every error has one shape: `{"error": {"code": "...", "message": "...", "fields": {...}}}`
-with a stable `code`: validation_error (422), invalid_json (400), bad_request (400),
-unauthorized (401), forbidden (403), not_found (404), method_not_allowed (405),
-conflict (409), precondition_failed (412), payload_too_large (413),
-unsupported_media_type (415), rate_limited (429), database_unavailable (503).
+with a stable `code`: {codes}.
 
 Writes to one task honour `If-Match` with the task's ETag (412 when stale).
 See docs/api.md for curl examples.
@@ -28,7 +25,7 @@ See docs/api.md for curl examples.
 api = NinjaAPI(
     title="Taskapp API",
     version=settings.VERSION,
-    description=DESCRIPTION,
+    description=DESCRIPTION.replace("{codes}", errors.codes_summary()),
     urls_namespace="api",
     openapi_url="/v1/openapi.json",
     docs_url="/docs",

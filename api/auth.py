@@ -11,7 +11,6 @@ SCOPE = "token"
 
 def rate_limited(seconds: int) -> ApiError:
     return ApiError(
-        429,
         "rate_limited",
         f"Too many failed token attempts from your address; retry in {seconds} seconds.",
         headers={"Retry-After": str(seconds)},

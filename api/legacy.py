@@ -33,7 +33,6 @@ def _task_by_title(request, title: str):
     if len(tasks) > 1:
         ids = [str(task.id) for task in tasks]
         raise ApiError(
-            409,
             "conflict",
             f"{len(ids)} tasks have this title; address one by id under /api/v1/tasks/: "
             + ", ".join(ids),

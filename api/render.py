@@ -5,7 +5,7 @@ import json
 from django.http import HttpResponse
 from django.utils import timezone
 
-from taskapp.tasks.models import task_fields
+from taskapp.tasks import fields
 
 
 def json_response(data, status=200, headers=None) -> HttpResponse:
@@ -20,25 +20,21 @@ def json_response(data, status=200, headers=None) -> HttpResponse:
 class TaskRenderer:
     """Turns tasks into API dicts; holds what is the same for every row of a page.
 
-    A page is rendered from ``.values(*FIELDS)`` rows rather than model instances:
+    A task is its declared fields (taskapp.tasks.fields) plus what the API derives
+    from them: ``DERIVED`` (published in TaskOut beside the declared fields). A
+    page is rendered from ``.values(*COLUMNS)`` rows rather than model instances:
     building 50 models per request is a good part of a list request's time. The
     etag and overdue rules are Task.etag and Task.is_overdue, restated on the row.
     """
 
-    FIELDS = (
-        "id",
-        "title",
-        "description",
-        "status",
-        "priority",
-        "due_date",
-        "tag_names",
-        "created_at",
-        "updated_at",
-        "completed_at",
-        "deleted_at",
-        "version",
-    )
+    COLUMNS = (*fields.COLUMNS, "version")
+    # name -> (type, description) of the values row() adds to the declared fields.
+    DERIVED = {
+        "url": (str, "The task's own URL."),
+        "overdue": (bool, "Open and due before today."),
+        "in_trash": (bool, "Deleted to the trash (restore it with POST .../restore)."),
+        "etag": (str, "The value to send in If-Match to update this version."),
+    }
 
     def __init__(self, request, today=None):
         self.base_url = request.build_absolute_uri("/api/v1/tasks/")
@@ -52,7 +48,7 @@ class TaskRenderer:
         return {
             "id": str(task_id),
             "url": f"{self.base_url}{task_id}",
-            **task_fields(row),
+            **fields.task_fields(row),
             "overdue": row["status"] == "open" and due is not None and due < self.today,
             "in_trash": row["deleted_at"] is not None,
             "etag": f'"{task_id.hex}-{row["version"]}"',

@@ -2,17 +2,29 @@
 
 Input schemas forbid unknown fields (422 naming the field). The domain services
 do the real validation (lengths, tag rules, trimming); these only check types.
-Responses are built as plain dicts by api.render (fast); the output schemas here
-document them.
+Responses are built as plain dicts by api.render (fast); the task's output
+schemas are made from the same declaration (taskapp.tasks.fields), and the API
+tests check every response against the published schema.
 """
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, field_validator
+from pydantic import BeforeValidator, ConfigDict, create_model, field_validator
 
+from api.render import TaskRenderer
+from taskapp.tasks.fields import (
+    BULK_MAX_IDS,
+    EXPORT_COLUMNS,
+    PAGE_LIMIT_DEFAULT,
+    PAGE_LIMIT_MAX,
+    PRIORITY_NAMES,
+    PUT_DEFAULTS,
+    STATUS_NAMES,
+    TASK_FIELDS,
+)
 from taskapp.tasks.selectors import DEFAULT_SORT, SORT_FIELDS, sort_is_valid
 
 
@@ -21,14 +33,21 @@ def _lower(value):
     return value.strip().lower() if isinstance(value, str) else value
 
 
-StatusName = Annotated[Literal["open", "done"], BeforeValidator(_lower)]
-PriorityName = Annotated[Literal["low", "normal", "high", "urgent"], BeforeValidator(_lower)]
+StatusName = Annotated[Literal[STATUS_NAMES], BeforeValidator(_lower)]
+PriorityName = Annotated[Literal[PRIORITY_NAMES], BeforeValidator(_lower)]
+# name -> (type, description) of the declared task fields.
+_DECLARED = {field.name: (field.type, field.description) for field in TASK_FIELDS}
 SORT_HELP = (
     f"One of {', '.join(SORT_FIELDS)}; prefix with '-' for descending. Default {DEFAULT_SORT}."
 )
 
 
 class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StrictOut(Schema):
+    # Published as additionalProperties: false.
     model_config = ConfigDict(extra="forbid")
 
 
@@ -53,14 +72,16 @@ class ErrorOut(Schema):
 class TaskIn(Strict):
     """A whole task (POST, PUT). Fields left out take their defaults."""
 
-    title: str = Field(description="1-200 characters; surrounding and repeated spaces removed.")
-    description: str | None = Field("", description="Up to 10,000 characters; null: none.")
-    status: StatusName = "open"
-    priority: PriorityName = "normal"
-    due_date: date | None = None
+    title: str = Field(description=_DECLARED["title"][1])
+    description: str | None = Field(
+        PUT_DEFAULTS["description"], description=f"{_DECLARED['description'][1]} null: none."
+    )
+    status: StatusName = PUT_DEFAULTS["status"]
+    priority: PriorityName = PUT_DEFAULTS["priority"]
+    due_date: date | None = PUT_DEFAULTS["due_date"]
     tags: list[str] | None = Field(
-        default_factory=list,
-        description="Up to 20 labels, normalised to lower-case-dashes; null: none.",
+        default_factory=lambda: list(PUT_DEFAULTS["tags"]),
+        description=f"{_DECLARED['tags'][1]} null: none.",
     )
 
 
@@ -75,22 +96,27 @@ class TaskPatch(Strict):
     tags: list[str] | None = None
 
 
-class TaskOut(Schema):
-    id: UUID
-    url: str
-    title: str
-    description: str
-    status: StatusName
-    priority: PriorityName
-    due_date: date | None
-    tags: list[str]
-    overdue: bool
-    in_trash: bool
-    etag: str = Field(description="The value to send in If-Match to update this version.")
-    created_at: datetime
-    updated_at: datetime
-    completed_at: datetime | None
-    deleted_at: datetime | None
+def _task_schema(name: str, fields_: dict, doc: str) -> type[Schema]:
+    """An output schema from (type, description) pairs; unknown keys are refused,
+    so the published schema says exactly what a response holds."""
+    return create_model(
+        name,
+        __base__=StrictOut,
+        __doc__=doc,
+        **{key: (kind, Field(description=text or None)) for key, (kind, text) in fields_.items()},
+    )
+
+
+TaskOut = _task_schema(
+    "TaskOut",
+    {"id": _DECLARED["id"], **TaskRenderer.DERIVED, **_DECLARED},
+    "A task as the API shows it.",
+)
+TaskExport = _task_schema(
+    "TaskExport",
+    {name: _DECLARED[name] for name in EXPORT_COLUMNS},
+    "A task in a JSON export (CSV exports have the same columns).",
+)
 
 
 class TaskPage(Schema):
@@ -121,7 +147,7 @@ class TaskQuery(Schema):
 
 
 class PageQuery(Schema):
-    limit: int = Field(50, ge=1, le=100)
+    limit: int = Field(PAGE_LIMIT_DEFAULT, ge=1, le=PAGE_LIMIT_MAX)
     offset: int = Field(0, ge=0)
 
 
@@ -134,7 +160,7 @@ class BulkIn(Strict):
         description="done, reopen, delete (to the trash), restore (from the trash), "
         "purge (delete for good)."
     )
-    ids: list[UUID] = Field(min_length=1, max_length=1000)
+    ids: list[UUID] = Field(min_length=1, max_length=BULK_MAX_IDS)
 
 
 class BulkOut(Schema):
@@ -172,9 +198,3 @@ class LegacyTaskOut(Schema):
     id: UUID
     title: str
     description: str
-
-
-class RootOut(Schema):
-    name: str
-    version: str
-    links: dict[str, str]

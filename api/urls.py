@@ -1,5 +1,7 @@
-"""URLs of the API role: everything under /api/, and the root document."""
+"""The API's URLs, included by the root URLconf: everything under /api/, and on
+the api role the root document at the host root too, as the original had it."""
 
+from django.conf import settings
 from django.urls import path
 
 from api.api import api
@@ -16,3 +18,5 @@ urlpatterns = [
     path("api/", api_root, name="api-index"),
     path("api/", api.urls),
 ]
+if settings.ROLE == "api":
+    urlpatterns.append(path("", api_root, name="api-root"))

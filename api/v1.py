@@ -121,7 +121,7 @@ def list_tasks(request, query: Query[schemas.TaskQuery], page: Query[schemas.Pag
     tasks = selectors.task_list(owner=_owner(request), filters=_task_filter(query))
     total = tasks.count()
     renderer = TaskRenderer(request)
-    rows = tasks.values(*TaskRenderer.FIELDS)[page.offset : page.offset + page.limit]
+    rows = tasks.values(*TaskRenderer.COLUMNS)[page.offset : page.offset + page.limit]
     items = [renderer.row(row) for row in rows]
     return json_response(
         {
@@ -150,7 +150,7 @@ def create_task(request, payload: schemas.TaskIn):
 
 @router.get(
     "/tasks/export",
-    response={200: list[schemas.TaskOut], **ERRORS},
+    response={200: list[schemas.TaskExport], **ERRORS},
     url_name="task_export",
     openapi_extra={
         "responses": {200: {"content": {"application/json": {}, "text/csv": {}}}},
@@ -212,17 +212,14 @@ def import_tasks(request):
 @router.post("/tasks/bulk", response={200: schemas.BulkOut, **ERRORS}, url_name="task_bulk")
 def bulk_tasks(request, payload: schemas.BulkIn):
     """Mark done, reopen, delete (to the trash), restore or purge many tasks at once."""
-    owner = _owner(request)
-    ids = list(dict.fromkeys(payload.ids))
-    mine = selectors.owned_task_ids(owner=owner, ids=ids)
     action = BULK_ACTION_NAMES.get(payload.action, payload.action)
-    touched = set(services.tasks_bulk(owner=owner, ids=ids, action=action))
+    result = services.tasks_bulk(owner=_owner(request), ids=payload.ids, action=action)
     return json_response(
         {
             "action": payload.action,
-            "touched": [str(pk) for pk in ids if pk in touched],
-            "unchanged": [str(pk) for pk in ids if pk in mine and pk not in touched],
-            "not_found": [str(pk) for pk in ids if pk not in mine],
+            "touched": [str(pk) for pk in result.touched],
+            "unchanged": [str(pk) for pk in result.unchanged],
+            "not_found": [str(pk) for pk in result.not_found],
         }
     )
 

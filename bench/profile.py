@@ -20,7 +20,7 @@ import time
 
 def configure(data_dir: str) -> None:
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="taskapp.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         TASKAPP_ROLE="api",
         TASKAPP_DEBUG="false",
         TASKAPP_SECRET_KEY=secrets.token_urlsafe(32),

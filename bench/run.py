@@ -36,7 +36,7 @@ from bench import cpu, report, wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench-results"
-GUNICORN_CONF = ROOT / "taskapp" / "gunicorn.conf.py"
+GUNICORN_CONF = ROOT / "config" / "gunicorn_conf.py"
 # The ports this harness may use (the team splits loopback ports by role).
 PORT_RANGE = range(18200, 18300)
 MONGO_DB_PREFIX = "taskapp_bench_"
@@ -143,7 +143,7 @@ def server_env(*, data_dir: str, port: int, metrics_port: int, workers: int, thr
     settings, a throwaway secret and data directory (or MongoDB database)."""
     env = dict(environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="taskapp.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         TASKAPP_ROLE="api",
         TASKAPP_DEBUG="false",
         TASKAPP_SECRET_KEY=secrets.token_urlsafe(32),
@@ -152,7 +152,7 @@ def server_env(*, data_dir: str, port: int, metrics_port: int, workers: int, thr
         PORT=str(port),
         TASKAPP_METRICS_PORT=str(metrics_port),
         TASKAPP_WORKERS=str(workers),
-        # gunicorn.conf.py's metrics files go inside the throwaway directory, and
+        # config/gunicorn.py's metrics files go inside the throwaway directory, and
         # the drain before a stop (for load balancers) is not needed here.
         PROMETHEUS_MULTIPROC_DIR=str(Path(data_dir).parent / "metrics"),
         TASKAPP_DRAIN_SECONDS="0",
@@ -176,7 +176,7 @@ def gunicorn_command(*, port: int, workers: int, threads: int, conf: Path = GUNI
         cmd += ["--config", str(conf)]
     else:
         cmd += ["--workers", str(workers)] + (["--threads", str(threads)] if threads else [])
-    return [*cmd, "--bind", f"127.0.0.1:{port}", "taskapp.wsgi:application"]
+    return [*cmd, "--bind", f"127.0.0.1:{port}", "config.wsgi:application"]
 
 
 def parse_print_config(output: str) -> dict[str, str]:

@@ -84,7 +84,7 @@ def main(argv=None) -> None:
 
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taskapp.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     from django.core.management import call_command
 

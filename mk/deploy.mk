@@ -6,7 +6,7 @@ DEPLOY_ENV := PATH="$(DEPLOY_TOOLS)/bin:$$PATH" DEPLOY_TOOLS="$(DEPLOY_TOOLS)" H
 
 .PHONY: deploy-tools manifests manifests-check test-deploy
 
-deploy-tools: ## Install helm, kubectl, kubernetes-validate, checkov and the ServiceMonitor validator (cached)
+deploy-tools: ## Install helm, kubectl, kubernetes-validate, checkov and the CRD schemas for validate-crds.mjs (cached)
 	@bash deploy/tools/install.sh "$(DEPLOY_TOOLS)"
 
 manifests: $(VENV)/.installed deploy-tools ## Render deploy/kustomize (base + overlays) from the Helm chart

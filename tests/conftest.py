@@ -1,10 +1,11 @@
-"""Fixtures shared by every test package: users, their tokens, API clients."""
+"""Fixtures shared by every test package: users, their tokens, clients, tasks."""
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
 from taskapp.accounts.models import ApiToken
+from taskapp.tasks import services
 
 
 @pytest.fixture(autouse=True)
@@ -59,3 +60,16 @@ def other_api_client(other_user):
 def logged_in_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def task(user):
+    """One task of ``user``'s, with every kind of field set but the due date."""
+    return services.task_create(
+        owner=user, title="Buy milk", description="Oat, 2 litres", tags="home", priority="high"
+    )
+
+
+@pytest.fixture
+def other_task(other_user):
+    return services.task_create(owner=other_user, title="Bob's task", description="private")

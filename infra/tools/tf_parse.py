@@ -1,6 +1,6 @@
 """Parse every .tf file of a directory with python-hcl2 and print it as JSON.
 
-    python tf_parse.py infra/terraform  ->  {"main.tf": {...}, "variables.tf": {...}}
+    python tf_parse.py infra/terraform/hetzner  ->  {"main.tf": {...}, "variables.tf": {...}}
 
 Runs in the infra-tools venv (python-hcl2 is not a Taskapp dependency). A syntax
 error exits 1 naming the file. The output is normalised for tests: no quotes

@@ -71,13 +71,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
             obj.name = ApiToken.clean_name(obj.name)
             obj.save(update_fields=["name"])
             return
-        # Issue it the one way tokens are made, then hand the admin's view of
-        # the object the saved row (for the log entry and the redirect).
+        # Issue it the one way tokens are made, then point the admin's object at
+        # the saved row and load it (for the log entry and the page that follows).
         token, raw = ApiToken.issue(user=form.cleaned_data["user"], name=obj.name)
         obj.pk = token.pk
-        obj.__dict__.update({f.attname: getattr(token, f.attname) for f in token._meta.fields})
-        obj._state.adding = False
-        obj._state.db = token._state.db
+        obj.refresh_from_db()
         # Shown by response_add in the very response to this request. Never in a
         # message: messages may be stored in a cookie and outlive the page.
         request._new_token_secret = raw

@@ -93,10 +93,6 @@ class ApiToken(models.Model):
         )
         return token, raw
 
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
     def revoke(self) -> None:
         if self.revoked_at is None:
             self.revoked_at = timezone.now()

@@ -24,7 +24,7 @@ from taskapp.accounts.models import FailureCounter
 
 
 def client_key(scope: str, request) -> str:
-    # REMOTE_ADDR is the real client: taskapp.middleware.TrustedProxyMiddleware
+    # REMOTE_ADDR is the real client: config.middleware.TrustedProxyMiddleware
     # rewrites it from X-Forwarded-For only for TASKAPP_TRUSTED_PROXIES.
     return f"{scope}:{request.META.get('REMOTE_ADDR', 'unknown')}"
 

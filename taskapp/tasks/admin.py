@@ -13,8 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from taskapp.tasks import services
+from taskapp.tasks.fields import TASK_FIELDS
 from taskapp.tasks.models import Status, Task
+from taskapp.tasks.validators import clean_task_fields
 
+# The declared editable fields, but the tags: they are shown, not edited here (the
+# admin has no widget for a list of labels).
+EDITED_HERE = tuple(
+    field.column for field in TASK_FIELDS if field.editable and field.name != "tags"
+)
 STALE_MESSAGE = _(
     "This task was changed elsewhere; nothing was saved. Reload to see the latest version."
 )
@@ -74,7 +81,7 @@ class TaskAdminForm(forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = ("title", "description", "status", "priority", "due_date")
+        fields = EDITED_HERE
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +92,7 @@ class TaskAdminForm(forms.ModelForm):
         data = super().clean()
         raw = {name: data[name] for name in self.Meta.fields if name in data}
         try:
-            data.update(services.clean_task_fields(raw))
+            data.update(clean_task_fields(raw))
         except ValidationError as exc:
             for name, errors in exc.message_dict.items():
                 self.add_error(name if name in self.fields else None, errors)
@@ -106,30 +113,14 @@ class TaskAdmin(admin.ModelAdmin):
     )
     search_fields = ("title", "description", "owner__username")
     date_hierarchy = "created_at"
-    readonly_fields = (
-        "id",
-        "created_at",
-        "updated_at",
-        "completed_at",
-        "deleted_at",
-        "version",
-        "tag_names",
-    )
+    # Every declared field, then the version: what the task looks like, one place.
     fields = (
         "id",
         "owner",
-        "title",
-        "description",
-        "status",
-        "priority",
-        "due_date",
-        "tag_names",
-        "created_at",
-        "updated_at",
-        "completed_at",
-        "deleted_at",
+        *(field.column for field in TASK_FIELDS if field.name != "id"),
         "version",
     )
+    readonly_fields = tuple(name for name in fields if name not in (*EDITED_HERE, "owner"))
     raw_id_fields = ("owner",)
     actions = ("mark_done", "restore_from_trash")
     list_per_page = 50

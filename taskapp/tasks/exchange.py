@@ -10,21 +10,13 @@ import json
 
 from django.utils.translation import gettext as _
 
-from taskapp.tasks.models import Task, task_fields
+from taskapp.tasks.fields import EDITABLE_FIELDS, EXPORT_COLUMNS, task_fields
+from taskapp.tasks.models import Task
 
-EXPORT_COLUMNS = (
-    "id",
-    "title",
-    "description",
-    "status",
-    "priority",
-    "due_date",
-    "tags",
-    "created_at",
-    "updated_at",
-    "completed_at",
-)
-IMPORT_COLUMNS = ("title", "description", "status", "priority", "due_date", "tags")
+# The columns come from the task's declaration (taskapp.tasks.fields): an
+# export carries every declared field but deleted_at; an import sets the
+# editable ones.
+IMPORT_COLUMNS = EDITABLE_FIELDS
 # The id and timestamps of an export are accepted and ignored on import, so an
 # export can be imported again as it is (new ids are given).
 IGNORED_ON_IMPORT = frozenset(EXPORT_COLUMNS) - frozenset(IMPORT_COLUMNS)

@@ -5,7 +5,6 @@ migrations serve SQLite and MongoDB (where the key is the document ``_id``).
 Writes go through taskapp.tasks.services; reads through taskapp.tasks.selectors.
 """
 
-import re
 import uuid
 
 from django.conf import settings
@@ -23,67 +22,6 @@ TAG_MAX = 32
 
 def new_id():
     return uuid.uuid4()
-
-
-# A tag is one short label: letters, digits and a few joiners. No commas (they
-# separate tags in forms and CSV files) and no spaces (they become dashes).
-TAG_PATTERN = re.compile(r"^[\w][\w.+#/:-]*$")
-# Control characters (C0 and DEL) other than tab, line feed and carriage return:
-# invisible, and some (NUL) break terminals, CSV tools and other databases.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def has_control_characters(value: str) -> bool:
-    return CONTROL_CHARACTERS.search(value) is not None
-
-
-def normalize_tag(raw: str) -> str:
-    """Tags are lower case, single words joined by dashes: ' #Work  Stuff ' -> 'work-stuff'."""
-    return "-".join(str(raw).lower().split()).lstrip("#")
-
-
-def normalize_tags(raw) -> list[str]:
-    """Accept a list or a comma-separated string; return unique normalised tags in order.
-
-    Raises ValidationError for a value of the wrong type, too many tags, or a tag
-    that is too long or holds characters a label should not.
-    """
-    if raw is None:
-        return []
-    if isinstance(raw, str):
-        items = raw.split(",")
-    elif isinstance(raw, list | tuple):
-        items = raw
-    else:
-        raise ValidationError(_("Tags must be a list of text labels."), code="invalid")
-    tags: list[str] = []
-    for item in items:
-        if not isinstance(item, str):
-            raise ValidationError(_("Tags must be text."), code="invalid")
-        if has_control_characters(item):
-            raise ValidationError(_("Tags must not contain control characters."), code="invalid")
-        tag = normalize_tag(item)
-        if not tag:
-            continue
-        if len(tag) > TAG_MAX:
-            raise ValidationError(
-                _("Tag “%(tag)s” is longer than %(max)d characters."),
-                code="max_length",
-                params={"tag": tag[:40], "max": TAG_MAX},
-            )
-        if not TAG_PATTERN.match(tag):
-            raise ValidationError(
-                _("Tag “%(tag)s” may only hold letters, digits and - _ . + # / :"),
-                code="invalid",
-                params={"tag": tag},
-            )
-        if tag not in tags:
-            tags.append(tag)
-    if len(tags) > TAGS_MAX:
-        raise ValidationError(
-            _("A task can have at most %(max)d tags."), code="max_tags", params={"max": TAGS_MAX}
-        )
-    return tags
 
 
 class Status(models.TextChoices):
@@ -113,33 +51,6 @@ class Priority(models.IntegerChoices):
 
 
 PRIORITY_KEYS = {int(priority): priority.key for priority in Priority}
-
-
-def iso(value) -> str | None:
-    """A date or datetime as ISO 8601 text (None stays None)."""
-    return value.isoformat() if value is not None else None
-
-
-def task_fields(row: dict) -> dict:
-    """A task's stored fields as JSON-ready values: what an export carries and the
-    API shows (the API adds its url, etag and derived flags).
-
-    ``row`` is a ``.values()`` row or ``task.__dict__``: a page of the API is
-    rendered from rows, as building model instances costs more than the rendering.
-    """
-    return {
-        "id": str(row["id"]),
-        "title": row["title"],
-        "description": row["description"],
-        "status": row["status"],
-        "priority": PRIORITY_KEYS[row["priority"]],
-        "due_date": iso(row["due_date"]),
-        "tags": row["tag_names"],
-        "created_at": iso(row["created_at"]),
-        "updated_at": iso(row["updated_at"]),
-        "completed_at": iso(row["completed_at"]),
-        "deleted_at": iso(row["deleted_at"]),
-    }
 
 
 class TaskQuerySet(models.QuerySet):
@@ -228,13 +139,6 @@ class Task(models.Model):
     def is_due_today(self, today=None) -> bool:
         today = today or timezone.localdate()
         return not self.is_done and self.due_date == today
-
-    def set_status(self, status: str, now=None) -> None:
-        """Change the status, keeping completed_at in step with it."""
-        if status == self.status:
-            return
-        self.status = status
-        self.completed_at = (now or timezone.now()) if status == Status.DONE else None
 
 
 class TaskTag(models.Model):

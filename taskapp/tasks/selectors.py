@@ -12,7 +12,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from taskapp.tasks.models import Status, Task, TaskTag, normalize_tag
+from taskapp.tasks.models import Status, Task, TaskTag
+from taskapp.tasks.validators import normalize_tag
 
 # Public sort keys -> model expressions. Titles sort without regard to case
 # (both backends compare bytes otherwise: "Zoo" before "apple"). Every ordering
@@ -143,6 +144,15 @@ def owner_tags(*, owner) -> list[str]:
         .order_by("name")
     )
     return list(names)
+
+
+def trash_purgeable(*, older_than: timedelta, owner=None, now=None):
+    """The tasks that have been in the trash longer than ``older_than``."""
+    cutoff = (now or timezone.now()) - older_than
+    tasks = Task.objects.trashed().filter(deleted_at__lt=cutoff)
+    if owner is not None:
+        tasks = tasks.owned_by(owner)
+    return tasks
 
 
 def week_bounds(today: date) -> tuple[date, date]:

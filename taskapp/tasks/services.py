@@ -12,30 +12,19 @@ On SQLite the same blocks also run inside a real transaction.
 
 import uuid
 from contextlib import nullcontext
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from taskapp import metrics
-from taskapp.tasks.models import (
-    DESCRIPTION_MAX,
-    TITLE_MAX,
-    Priority,
-    Status,
-    Task,
-    TaskTag,
-    has_control_characters,
-    normalize_tags,
-)
-
-EDITABLE_FIELDS = ("title", "description", "status", "priority", "due_date", "tags")
-IMPORT_MAX_ROWS = 10_000
-BULK_MAX_IDS = 1_000
+from taskapp.tasks import metrics, selectors
+from taskapp.tasks.fields import IMPORT_MAX_ROWS, PUT_DEFAULTS
+from taskapp.tasks.models import Status, Task, TaskTag
+from taskapp.tasks.validators import clean_ids, clean_task_fields
 
 
 class StaleVersion(Exception):
@@ -65,108 +54,6 @@ def write_block():
     if connection.vendor == "mongodb":
         return nullcontext()
     return transaction.atomic()
-
-
-# --- Validation: raw values in, domain values out ---------------------------------
-
-
-def _clean_title(value) -> str:
-    if not isinstance(value, str):
-        raise ValidationError(_("Title must be text."), code="invalid")
-    if has_control_characters(value):
-        raise ValidationError(_("Title must not contain control characters."), code="invalid")
-    title = " ".join(value.split())
-    if not title:
-        raise ValidationError(_("Title is required."), code="required")
-    if len(title) > TITLE_MAX:
-        raise ValidationError(
-            _("Title must be at most %(max)d characters (it has %(len)d).")
-            % {"max": TITLE_MAX, "len": len(title)},
-            code="max_length",
-        )
-    return title
-
-
-def _clean_description(value) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError(_("Description must be text."), code="invalid")
-    if has_control_characters(value):
-        raise ValidationError(_("Description must not contain control characters."), code="invalid")
-    description = value.strip()
-    if len(description) > DESCRIPTION_MAX:
-        raise ValidationError(
-            _("Description must be at most %(max)d characters.") % {"max": DESCRIPTION_MAX},
-            code="max_length",
-        )
-    return description
-
-
-def _clean_status(value) -> str:
-    status = value.strip().lower() if isinstance(value, str) else value
-    if status not in Status.values:
-        raise ValidationError(_("Status must be open or done."), code="invalid_choice")
-    return status
-
-
-def _clean_priority(value) -> int:
-    if isinstance(value, Priority):
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and value in Priority.values:
-        return value
-    if isinstance(value, str):
-        return int(Priority.from_name(value.strip() or "normal"))
-    raise ValidationError(
-        _("Priority must be one of low, normal, high, urgent."), code="invalid_choice"
-    )
-
-
-def _clean_due_date(value) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        raise ValidationError(_("Due date must be a date (YYYY-MM-DD)."), code="invalid")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            parsed = parse_date(value.strip())
-        except ValueError:
-            parsed = None
-        if parsed:
-            return parsed
-    raise ValidationError(_("Due date must be a date (YYYY-MM-DD)."), code="invalid")
-
-
-_CLEANERS = {
-    "title": _clean_title,
-    "description": _clean_description,
-    "status": _clean_status,
-    "priority": _clean_priority,
-    "due_date": _clean_due_date,
-    "tags": normalize_tags,
-}
-
-
-def clean_task_fields(data: dict) -> dict:
-    """Validate the given fields; return domain values or raise one ValidationError
-    whose message_dict names every bad field."""
-    if not isinstance(data, dict):
-        raise ValidationError({"task": [_("Expected an object of task fields.")]})
-    unknown = set(data) - set(EDITABLE_FIELDS)
-    errors: dict[str, list[str]] = {name: [_("Unknown field.")] for name in sorted(unknown)}
-    cleaned = {}
-    for name, value in data.items():
-        if name in unknown:
-            continue
-        try:
-            cleaned[name] = _CLEANERS[name](value)
-        except ValidationError as exc:
-            errors[name] = exc.messages
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
 
 
 # --- Single tasks -----------------------------------------------------------------
@@ -279,16 +166,8 @@ def task_update(*, task: Task, expected_version: int | None = None, **fields) ->
 
 
 def task_replace(*, task: Task, expected_version: int | None = None, **fields) -> Task:
-    """PUT semantics: fields left out go back to their defaults."""
-    full = {
-        "description": "",
-        "status": Status.OPEN,
-        "priority": Priority.NORMAL,
-        "due_date": None,
-        "tags": [],
-        "title": "",
-    }
-    full.update(fields)
+    """PUT semantics: fields left out go back to their defaults (PUT_DEFAULTS)."""
+    full = {"title": "", **PUT_DEFAULTS, **fields}
     return task_update(task=task, expected_version=expected_version, **full)
 
 
@@ -340,35 +219,50 @@ def _delete_tasks(tasks) -> int:
     return per_model.get(Task._meta.label, 0)
 
 
-def _clean_ids(ids) -> list[uuid.UUID]:
-    if isinstance(ids, str) or not isinstance(ids, list | tuple | set):
-        raise ValidationError({"ids": [_("Expected a list of task ids.")]})
-    if len(ids) > BULK_MAX_IDS:
-        raise ValidationError(
-            {"ids": [_("At most %(max)d ids at a time.") % {"max": BULK_MAX_IDS}]}
-        )
-    cleaned = []
-    for value in ids:
-        try:
-            cleaned.append(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
-        except ValueError:
-            raise ValidationError(
-                {"ids": [_("“%(value)s” is not a task id.") % {"value": str(value)[:40]}]}
-            ) from None
-    return cleaned
-
-
 # --- Many tasks -------------------------------------------------------------------
 
 BULK_ACTIONS = ("done", "reopen", "trash", "restore", "purge")
 
 
-def tasks_bulk(*, owner, ids, action: str) -> list:
-    """Apply ``action`` to the owner's tasks among ``ids``; return the ids it touched.
+@dataclass(frozen=True)
+class BulkResult:
+    """What a bulk action did to each id asked for (once each, in the order asked)."""
 
-    Ids of other users' tasks are treated like unknown ids: silently not touched.
-    Tasks the action does not apply to (marking a done task done) are not touched
-    either. Each task changes in one update that also bumps its version.
+    action: str
+    touched: list[uuid.UUID]  # changed by the action
+    unchanged: list[uuid.UUID]  # the owner's tasks the action does not apply to
+    not_found: list[uuid.UUID]  # not among the owner's tasks (another user's look the same)
+
+
+def _bulk_targets(tasks, action: str, now):
+    """The tasks among ``tasks`` that ``action`` applies to, and the update it makes
+    (None for purge, which deletes)."""
+    bump = {"updated_at": now, "version": F("version") + 1}
+    if action == "done":
+        return tasks.active().filter(status=Status.OPEN), {
+            "status": Status.DONE,
+            "completed_at": now,
+            **bump,
+        }
+    if action == "reopen":
+        return tasks.active().filter(status=Status.DONE), {
+            "status": Status.OPEN,
+            "completed_at": None,
+            **bump,
+        }
+    if action == "trash":
+        return tasks.active(), {"deleted_at": now, **bump}
+    if action == "restore":
+        return tasks.trashed(), {"deleted_at": None, **bump}
+    return tasks, None  # purge: delete for good, in the trash or not
+
+
+def tasks_bulk(*, owner, ids, action: str) -> BulkResult:
+    """Apply ``action`` to the owner's tasks among ``ids``.
+
+    Ids of other users' tasks are treated like unknown ids: not found, not
+    touched. Tasks the action does not apply to (marking a done task done) are
+    left unchanged. Each task changes in one update that also bumps its version.
     """
     if action not in BULK_ACTIONS:
         raise ValidationError(
@@ -379,32 +273,27 @@ def tasks_bulk(*, owner, ids, action: str) -> list:
                 ]
             }
         )
-    tasks = Task.objects.owned_by(owner).filter(pk__in=_clean_ids(ids))
+    ids = list(dict.fromkeys(clean_ids(ids)))
+    tasks = Task.objects.owned_by(owner).filter(pk__in=ids)
+    mine = set(tasks.values_list("pk", flat=True))
     now = _now()
-    bump = {"updated_at": now, "version": F("version") + 1}
-    if action == "done":
-        tasks = tasks.active().filter(status=Status.OPEN)
-        changes = {"status": Status.DONE, "completed_at": now, **bump}
-    elif action == "reopen":
-        tasks = tasks.active().filter(status=Status.DONE)
-        changes = {"status": Status.OPEN, "completed_at": None, **bump}
-    elif action == "trash":
-        tasks = tasks.active()
-        changes = {"deleted_at": now, **bump}
-    elif action == "restore":
-        tasks = tasks.trashed()
-        changes = {"deleted_at": None, **bump}
-    else:  # purge: delete for good, in the trash or not
-        touched = list(tasks.values_list("pk", flat=True))
+    targets, changes = _bulk_targets(tasks, action, now)
+    # Purge applies to every task of the owner's: no second read.
+    touched = mine if changes is None else set(targets.values_list("pk", flat=True))
+    if changes is None:
         with write_block():
             _delete_tasks(Task.objects.filter(pk__in=touched))
-        return touched
-    touched = list(tasks.values_list("pk", flat=True))
-    # The same conditions again: a task changed meanwhile by another request is
-    # left as that request made it.
-    tasks.filter(pk__in=touched).update(**changes)
-    metrics.tasks_bulk_applied(action, len(touched))
-    return touched
+    else:
+        # The same conditions again: a task changed meanwhile by another request is
+        # left as that request made it.
+        targets.filter(pk__in=touched).update(**changes)
+        metrics.tasks_bulk_applied(action, len(touched))
+    return BulkResult(
+        action=action,
+        touched=[pk for pk in ids if pk in touched],
+        unchanged=[pk for pk in ids if pk in mine and pk not in touched],
+        not_found=[pk for pk in ids if pk not in mine],
+    )
 
 
 def tasks_import(*, owner, rows: list[tuple[int, dict]]) -> list[Task]:
@@ -446,17 +335,8 @@ def tasks_import(*, owner, rows: list[tuple[int, dict]]) -> list[Task]:
     return tasks
 
 
-def trash_purgeable(*, older_than: timedelta, owner=None, now=None):
-    """The tasks that have been in the trash longer than ``older_than``."""
-    cutoff = (now or _now()) - older_than
-    tasks = Task.objects.trashed().filter(deleted_at__lt=cutoff)
-    if owner is not None:
-        tasks = tasks.owned_by(owner)
-    return tasks
-
-
 def trash_purge(*, older_than: timedelta, owner=None, now=None) -> int:
     """Delete for good the tasks that have been in the trash longer than ``older_than``."""
-    tasks = trash_purgeable(older_than=older_than, owner=owner, now=now)
+    tasks = selectors.trash_purgeable(older_than=older_than, owner=owner, now=now or _now())
     with write_block():
         return _delete_tasks(tasks)

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from taskapp.accounts.models import ApiToken
+from taskapp.tasks.models import Task
 from tests.api.helpers import error
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,8 @@ def test_it_answers_401_for_an_unknown_token(db):
 def test_it_answers_401_for_another_scheme(token):
     response = Client(HTTP_AUTHORIZATION=f"Basic {token}").get("/api/v1/tasks")
     assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert response.json() == error("unauthorized")
 
 
 def test_it_answers_401_for_a_revoked_token(user, token, api_client):
@@ -54,7 +57,9 @@ def test_it_answers_401_for_a_revoked_token(user, token, api_client):
 def test_it_answers_401_for_the_token_of_an_inactive_user(user, api_client):
     user.is_active = False
     user.save()
-    assert api_client.get("/api/v1/tasks").status_code == 401
+    response = api_client.get("/api/v1/tasks")
+    assert response.status_code == 401
+    assert response.json() == error("unauthorized", "The API token is unknown or revoked.")
 
 
 def test_it_records_the_last_use_of_a_token(user, api_client):
@@ -77,8 +82,12 @@ def test_it_answers_429_after_too_many_bad_tokens(settings, db):
 def test_it_limits_per_client_address(settings, db):
     settings.RATE_LIMIT_FAILURES = 1
     Client(HTTP_AUTHORIZATION="Bearer tsk_wrong", REMOTE_ADDR="10.0.0.1").get("/api/v1/tasks")
+    limited = Client(HTTP_AUTHORIZATION="Bearer tsk_wrong", REMOTE_ADDR="10.0.0.1")
+    assert limited.get("/api/v1/tasks").status_code == 429
     other = Client(HTTP_AUTHORIZATION="Bearer tsk_wrong", REMOTE_ADDR="10.0.0.2")
-    assert other.get("/api/v1/tasks").status_code == 401
+    response = other.get("/api/v1/tasks")
+    assert response.status_code == 401
+    assert response.json() == error("unauthorized", "The API token is unknown or revoked.")
 
 
 def test_it_still_accepts_a_valid_token_from_a_limited_address(settings, api_client, db):
@@ -86,14 +95,20 @@ def test_it_still_accepts_a_valid_token_from_a_limited_address(settings, api_cli
     bad = Client(HTTP_AUTHORIZATION="Bearer tsk_wrong")
     bad.get("/api/v1/tasks")
     assert bad.get("/api/v1/tasks").status_code == 429
-    assert api_client.get("/api/v1/tasks").status_code == 200
+    response = api_client.get("/api/v1/tasks")
+    assert response.status_code == 200
+    assert response.json()["total"] == 0
 
 
 def test_it_does_not_need_a_csrf_token(token):
     client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {token}")
     response = client.post("/api/v1/tasks", {"title": "x"}, content_type="application/json")
     assert response.status_code == 201
+    assert Task.objects.get(pk=response.json()["id"]).title == "x"
 
 
-def test_it_ignores_a_session_login_without_a_token(logged_in_client):
-    assert logged_in_client.get("/api/v1/tasks").status_code == 401
+def test_it_ignores_a_session_login_without_a_token(logged_in_client, task):
+    response = logged_in_client.get("/api/v1/tasks")
+    assert response.status_code == 401
+    assert response.json() == error("unauthorized")
+    assert b"Buy milk" not in response.content

@@ -63,9 +63,12 @@ def test_it_answers_415_for_a_body_that_is_not_json(api_client, user, content_ty
 
 def test_it_accepts_json_with_a_charset(api_client):
     response = api_client.post(
-        "/api/v1/tasks", '{"title": "x"}', content_type="application/json; charset=utf-8"
+        "/api/v1/tasks",
+        '{"title": "Café"}'.encode(),
+        content_type="application/json; charset=utf-8",
     )
     assert response.status_code == 201
+    assert response.json()["title"] == "Café"
 
 
 def test_it_answers_413_for_an_oversized_body(api_client, user, settings):
@@ -84,6 +87,9 @@ def test_it_answers_413_before_checking_csrf(token, settings):
     client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {token}")
     response = client.post("/api/task/", "x" * 2000, content_type="application/json")
     assert response.status_code == 413
+    assert response.json() == error(
+        "payload_too_large", "The request body is larger than 1024 bytes."
+    )
 
 
 def test_it_names_unknown_fields(api_client, user):

@@ -51,10 +51,10 @@ def test_fetch_all_tasks(api_client, user, task, other_task):
 
 def test_fetch_single_task(api_client, task):
     # sudo curl -i http://api.taskapp.acme.com/api/task/{title}
-    response = api_client.get("/api/task/Write report")
+    response = api_client.get("/api/task/Buy milk")
     assert response.status_code == 200
     assert response.json() == legacy(task)
-    assert api_client.get("/api/task/Write%20report/").json() == legacy(task)
+    assert api_client.get("/api/task/Buy%20milk/").json() == legacy(task)
 
 
 def test_fetch_single_task_unknown(api_client, other_task):
@@ -113,7 +113,7 @@ def test_update_task(api_client, user):
 
 def test_update_task_needs_desc(api_client, user, task):
     before = snapshot(user)
-    response = api_client.put("/api/task/Write report/")
+    response = api_client.put("/api/task/Buy milk/")
     assert response.status_code == 422
     assert response.json()["error"]["fields"] == {"desc": ["This field is required."]}
     assert snapshot(user) == before

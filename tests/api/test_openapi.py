@@ -1,8 +1,13 @@
 """The OpenAPI schema and the Swagger UI, served locally."""
 
+import json
 import re
+import uuid
 
 import pytest
+
+from taskapp.tasks.fields import EDITABLE_FIELDS, TASK_FIELDS
+from tests.api.openapi_check import OpenApi
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +106,66 @@ def test_it_describes_the_etag_response_header(client, path, method, status):
     operation = _operation(client.get("/api/v1/openapi.json").json(), path, method)
     assert operation["responses"][status]["headers"]["ETag"]["schema"] == {"type": "string"}
     assert "$ref" in str(operation["responses"][status]) or status == "204"
+
+
+# --- The published task schema and the response check ------------------------------
+
+
+def test_it_publishes_the_task_exactly_as_declared(client):
+    components = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    task_out, export = components["TaskOut"], components["TaskExport"]
+    declared = [field.name for field in TASK_FIELDS]
+    assert set(task_out["properties"]) == {*declared, "url", "overdue", "in_trash", "etag"}
+    assert set(task_out["required"]) == set(task_out["properties"])
+    assert task_out["additionalProperties"] is False
+    assert list(export["properties"]) == [name for name in declared if name != "deleted_at"]
+    assert task_out["properties"]["priority"]["enum"] == ["low", "normal", "high", "urgent"]
+
+
+def test_it_accepts_the_fields_the_domain_edits(client):
+    components = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert set(components["TaskIn"]["properties"]) == set(EDITABLE_FIELDS)
+    assert set(components["TaskPatch"]["properties"]) == set(EDITABLE_FIELDS)
+
+
+@pytest.fixture
+def openapi(client):
+    return OpenApi(client.get("/api/v1/openapi.json").json())
+
+
+def _checked(openapi, body, status=200):
+    content = json.dumps(body).encode()
+    openapi.check("GET", f"/api/v1/tasks/{uuid.uuid4()}", status, "application/json", content)
+
+
+def test_the_check_passes_a_task_as_the_api_renders_it(openapi, api_client, task):
+    _checked(openapi, api_client.get(f"/api/v1/tasks/{task.id}").json())
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        (lambda body: body.update(extra=1), "Additional properties are not allowed"),
+        (lambda body: body.pop("etag"), "'etag' is a required property"),
+        (lambda body: body.update(priority="later"), "is not one of"),
+        (lambda body: body.update(due_date="tomorrow"), "due_date"),
+    ],
+    ids=["extra field", "missing field", "unknown priority", "not a date"],
+)
+def test_the_check_fails_a_task_that_differs_from_the_schema(
+    openapi, api_client, task, change, complaint
+):
+    body = api_client.get(f"/api/v1/tasks/{task.id}").json()
+    change(body)
+    with pytest.raises(AssertionError, match=complaint):
+        _checked(openapi, body)
+
+
+def test_the_check_fails_an_undocumented_status(openapi):
+    with pytest.raises(AssertionError, match="answered 418, which its OpenAPI operation"):
+        _checked(openapi, {"error": {"code": "teapot", "message": "No."}}, status=418)
+
+
+def test_the_check_fails_a_body_on_no_content(openapi):
+    with pytest.raises(AssertionError, match="answered 204 with a body"):
+        openapi.check("DELETE", "/api/v1/tasks/x", 204, "application/json", b"{}")

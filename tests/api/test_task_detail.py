@@ -84,8 +84,8 @@ def test_it_changes_only_the_fields_sent(api_client, task):
     stored = Task.objects.get(pk=task.pk)
     assert response.json() == expected_task(task.id)
     assert (stored.title, stored.description, stored.status, stored.tag_names) == (
-        "Write report",
-        "Quarterly",
+        "Buy milk",
+        "Oat, 2 litres",
         "done",
         ["a"],
     )
@@ -122,7 +122,10 @@ def test_it_applies_a_write_with_the_current_etag(api_client, task):
 
 
 def test_it_applies_a_write_with_if_match_star(api_client, task):
-    assert patch(api_client, task, {"title": "B"}, if_match="*").status_code == 200
+    response = patch(api_client, task, {"title": "B"}, if_match="*")
+    assert response.status_code == 200
+    assert Task.objects.get(pk=task.pk).title == "B"
+    assert response.json() == expected_task(task.id, title="B")
 
 
 @pytest.mark.parametrize(
@@ -147,7 +150,11 @@ def test_it_answers_412_for_a_stale_etag_and_changes_nothing(api_client, user, t
 
 def test_it_answers_412_for_an_etag_of_another_task(api_client, user, task):
     other = services.task_create(owner=user, title="Other")
-    assert patch(api_client, task, {"title": "B"}, if_match=other.etag).status_code == 412
+    before = snapshot(user)
+    response = patch(api_client, task, {"title": "B"}, if_match=other.etag)
+    assert response.status_code == 412
+    assert response.json() == STALE
+    assert snapshot(user) == before
 
 
 # --- DELETE, restore, permanent ---------------------------------------------------

@@ -33,12 +33,12 @@ def test_it_exports_json(api_client, task, other_task):
     assert json.loads(response.content) == [
         {
             "id": str(task.id),
-            "title": "Write report",
-            "description": "Quarterly",
+            "title": "Buy milk",
+            "description": "Oat, 2 litres",
             "status": "open",
-            "priority": "normal",
+            "priority": "high",
             "due_date": None,
-            "tags": [],
+            "tags": ["home"],
             "created_at": stored.created_at.isoformat(),
             "updated_at": stored.updated_at.isoformat(),
             "completed_at": None,
@@ -75,7 +75,7 @@ def test_an_export_imports_again(api_client, user, task):
     exported = api_client.get("/api/v1/tasks/export?format=csv").content.decode()
     response = import_(api_client, exported, "text/csv")
     assert response.status_code == 201
-    assert Task.objects.filter(owner=user, title="Write report").count() == 2
+    assert Task.objects.filter(owner=user, title="Buy milk").count() == 2
 
 
 # --- Import -----------------------------------------------------------------------

@@ -63,7 +63,7 @@ def test_it_lists_whole_tasks_newest_first(api_client, task):
 
 
 def test_it_lists_only_the_callers_tasks(api_client, task, other_task):
-    assert titles(api_client.get("/api/v1/tasks")) == ["Write report"]
+    assert titles(api_client.get("/api/v1/tasks")) == ["Buy milk"]
 
 
 @pytest.mark.usefixtures("some_tasks")

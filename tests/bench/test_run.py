@@ -78,7 +78,7 @@ def test_it_starts_gunicorn_with_the_config_file_on_loopback(tmp_path):
     assert cmd[cmd.index("--config") + 1] == str(conf)
     assert cmd[cmd.index("--bind") + 1] == "127.0.0.1:18203"
     assert "--workers" not in cmd
-    assert cmd[-1] == "taskapp.wsgi:application"
+    assert cmd[-1] == "config.wsgi:application"
 
 
 def test_it_passes_workers_and_threads_without_a_config_file(tmp_path):

@@ -1,9 +1,10 @@
-"""The offline checkers: helm lint, Kubernetes schemas, the ServiceMonitor CRD, checkov."""
+"""The offline checkers: helm lint, Kubernetes schemas, CRD schemas of custom resources, checkov."""
 
 import json
 import subprocess
 
 import pytest
+import yaml
 
 from .conftest import (
     CHART,
@@ -13,17 +14,39 @@ from .conftest import (
     ROOT,
     TOOLS,
     helm,
-    render,
     render_text,
     tool,
 )
 
 pytestmark = pytest.mark.deploy
 
+# The exposure options EVERYTHING leaves off: Gateway API with its own Gateway, an
+# ACME ClusterIssuer and a Certificate, and the namespace with Pod Security labels.
+EXPOSURE = [
+    "gateway.enabled=true",
+    "gateway.create.enabled=true",
+    "gateway.create.gatewayClassName=eg",
+    "ingress.tls.certManager.acme.create=true",
+    "ingress.tls.certManager.acme.email=ops@acme.com",
+    "namespace.create=true",
+]
+# An Ingress-only release with a namespaced ACME Issuer and a Certificate resource.
+INGRESS_ISSUER = [
+    "ingress.tls.enabled=true",
+    "ingress.className=traefik",
+    "ingress.tls.certManager.issuerKind=Issuer",
+    "ingress.tls.certManager.certificate=true",
+    "ingress.tls.certManager.acme.create=true",
+    "ingress.tls.certManager.acme.email=ops@acme.com",
+    "ingress.tls.certManager.acme.server=production",
+]
 RENDERS = {
     **{name: (files, []) for name, files in PROFILES.items()},
-    "everything": ([], EVERYTHING),
+    "everything": ([], EVERYTHING + EXPOSURE),
+    "ingress-issuer": ([], INGRESS_ISSUER),
 }
+# The Prometheus operator's API, so the ServiceMonitors render (see servicemonitor.yaml).
+WITH_PROMETHEUS_OPERATOR = ["--api-versions", "monitoring.coreos.com/v1"]
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -50,9 +73,9 @@ def test_it_renders_objects_valid_for_kubernetes(tmp_path, render_name, kube_ver
     assert "ERROR" not in result.stdout + result.stderr
 
 
-def validate_service_monitors(docs) -> subprocess.CompletedProcess:
+def validate_crds(docs) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["node", str(ROOT / "deploy" / "tools" / "validate-servicemonitors.mjs")],
+        ["node", str(ROOT / "deploy" / "tools" / "validate-crds.mjs")],
         input=json.dumps(docs),
         capture_output=True,
         text=True,
@@ -60,24 +83,74 @@ def validate_service_monitors(docs) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("render_name", ["production", "everything"])
-def test_it_renders_service_monitors_valid_for_their_crd(render_name):
+def render_on_operator_cluster(files, values) -> list[dict]:
+    args = ["template", "taskapp", str(CHART), "--namespace", "taskapp", *WITH_PROMETHEUS_OPERATOR]
+    args += [a for f in files for a in ("--values", str(f))]
+    args += [a for v in values for a in ("--set", v)]
+    return [d for d in yaml.safe_load_all(helm(*args).stdout) if d]
+
+
+@pytest.mark.parametrize(
+    ("render_name", "expected"),
+    [
+        ("production", {"servicemonitor": 2}),
+        (
+            "everything",
+            {
+                "servicemonitor": 2,
+                "gateway": 1,
+                "httproute": 3,
+                "certificate": 1,
+                "clusterissuer": 1,
+            },
+        ),
+        ("ingress-issuer", {"certificate": 1, "issuer": 1}),
+    ],
+)
+def test_it_renders_custom_resources_valid_for_their_crds(render_name, expected):
     files, values = RENDERS[render_name]
-    result = validate_service_monitors(render(files, values))
+    result = validate_crds(render_on_operator_cluster(files, values))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 ServiceMonitor(s) checked, 0 invalid" in result.stdout
-
-
-def test_it_would_catch_a_broken_service_monitor():
-    monitors = [
-        d
-        for d in render(set_values=["metrics.serviceMonitor.enabled=true"])
-        if d["kind"] == "ServiceMonitor"
+    checked = [
+        line.split()[1].split("/")[0]
+        for line in result.stdout.splitlines()
+        if line.startswith("ok ")
     ]
-    monitors[0]["spec"]["endpoints"][0]["interval"] = 30
-    result = validate_service_monitors(monitors)
+    assert {kind: checked.count(kind) for kind in set(checked)} == expected, result.stdout
+    assert f"{sum(expected.values())} custom resource(s) checked, 0 invalid" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value", "message"),
+    [
+        ("ServiceMonitor", ("spec", "endpoints", 0, "interval"), 30, "interval must be string"),
+        (
+            "HTTPRoute",
+            ("spec", "rules", 0, "backendRefs", 0, "port"),
+            "http",
+            "port must be integer",
+        ),
+        ("Certificate", ("spec", "dnsNames"), "taskapp.acme.com", "dnsNames must be array"),
+        ("ClusterIssuer", ("spec", "acme", "email"), 7, "email must be string"),
+    ],
+)
+def test_it_would_catch_a_broken_custom_resource(kind, field, value, message):
+    docs = [d for d in render_on_operator_cluster(*RENDERS["everything"]) if d["kind"] == kind]
+    node = docs[0]
+    for key in field[:-1]:
+        node = node[key]
+    node[field[-1]] = value
+    result = validate_crds(docs)
     assert result.returncode == 1
-    assert "interval must be string" in result.stdout
+    assert message in result.stdout, result.stdout
+
+
+def test_it_refuses_a_custom_resource_it_has_no_schema_for():
+    result = validate_crds(
+        [{"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}]
+    )
+    assert result.returncode == 1
+    assert "UNKNOWN widget/w: no schema for example.com/v1 Widget" in result.stdout
 
 
 def run_checkov(*args: str) -> subprocess.CompletedProcess:
@@ -100,7 +173,7 @@ def test_it_passes_checkov_on_the_chart(tmp_path, profile):
     var_files = [str(f) for f in PROFILES.get(profile, [])]
     if profile == "everything":
         extra = tmp_path / "everything.yaml"
-        extra.write_text(helm_set_to_yaml(EVERYTHING))
+        extra.write_text(helm_set_to_yaml(EVERYTHING + EXPOSURE))
         var_files.append(str(extra))
     args = ["-d", str(CHART), "--framework", "helm"] + [
         a for f in var_files for a in ("--var-file", f)
@@ -119,8 +192,6 @@ def test_it_passes_checkov_on_each_kustomize_overlay(overlay):
 
 def helm_set_to_yaml(values: list[str]) -> str:
     """--set a.b=c pairs as a values file (checkov takes files only)."""
-    import yaml
-
     tree: dict = {}
     for item in values:
         key, raw = item.split("=", 1)

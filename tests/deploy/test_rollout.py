@@ -1,13 +1,13 @@
-"""Rollout order and traffic: migrations before serving, probes, ingress limits, scraping.
+"""Rollout order and traffic: migrations before serving, probes, scraping.
 
 The migration command line is run for real with `sh` against a stand-in `python`,
 so the `&&` between waiting for the database and migrating is exercised, not read.
 """
 
+import base64
 import subprocess
 
 import pytest
-from django.conf import settings
 
 from .conftest import CHART, containers, helm, named, pod_spec, render
 
@@ -16,29 +16,70 @@ pytestmark = pytest.mark.deploy
 WAIT = ["python", "manage.py", "wait_for_database"]
 
 
-def test_it_runs_the_migration_as_a_job_the_app_waits_for_at_install():
-    job = named(render(), "Job")["taskapp-migrate"]
+EXTERNAL = ["mongodb.enabled=false", "externalMongodb.existingSecret=atlas"]
+
+
+@pytest.mark.parametrize("values", [[], EXTERNAL], ids=["bundled", "external"])
+def test_it_runs_the_migration_as_a_job_the_app_waits_for_at_install(values):
+    job = named(render(set_values=values), "Job")["taskapp-migrate-1"]
     annotations = job["metadata"]["annotations"]
     # A post-install hook would only run after `helm install --wait` saw the pods
-    # ready, which they are not before the migration: an ordinary Job instead.
+    # ready, which they are not before the migration; a pre-install hook would run
+    # before the generated Secrets exist (ordinary resources): an ordinary Job.
     assert "helm.sh/hook" not in annotations
-    assert annotations["helm.sh/resource-policy"] == "keep"
+    # Never kept: an uninstall deletes it, so a reinstall never adopts a finished Job.
+    assert "helm.sh/resource-policy" not in annotations
+    assert job["spec"]["ttlSecondsAfterFinished"] == 86400
 
 
-def test_it_migrates_before_upgrades_and_before_install_with_an_external_mongodb():
-    upgrade = named(render(upgrade=True), "Job")["taskapp-migrate"]
-    assert upgrade["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
-    external = named(
-        render(set_values=["mongodb.enabled=false", "externalMongodb.existingSecret=atlas"]),
-        "Job",
-    )["taskapp-migrate"]
-    assert external["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
+def test_it_migrates_before_upgrades_in_a_new_job_per_revision():
+    upgrade = named(render(upgrade=True), "Job")["taskapp-migrate-1"]
+    annotations = upgrade["metadata"]["annotations"]
+    assert annotations["helm.sh/hook"] == "pre-upgrade"
+    assert annotations["helm.sh/hook-delete-policy"] == "before-hook-creation"
     assert upgrade["spec"]["backoffLimit"] == 2 and upgrade["spec"]["activeDeadlineSeconds"] == 600
+    assert upgrade["spec"]["ttlSecondsAfterFinished"] == 86400
+
+
+def hook_weight(doc) -> int:
+    return int(doc["metadata"]["annotations"].get("helm.sh/hook-weight", "0"))
+
+
+def uri_seen_by_the_upgrade_migration(before: list[str], after: list[str]) -> str:
+    """Replay Helm's upgrade order: the release installed with `before`, then the
+    pre-upgrade hooks of `after` applied in weight order until the migration Job
+    starts. Returns the mongodb-uri in the cluster at that moment. (Ordinary
+    resources, the Secrets among them, are applied only after every pre-upgrade hook.)"""
+    cluster = {(d["kind"], d["metadata"]["name"]): d for d in render(set_values=before)}
+    upgrade = render(set_values=after, upgrade=True)
+    hooks = [
+        d
+        for d in upgrade
+        if "pre-upgrade" in d["metadata"].get("annotations", {}).get("helm.sh/hook", "")
+    ]
+    for hook in sorted(hooks, key=hook_weight):
+        if hook["kind"] == "Job" and hook["metadata"]["name"].startswith("taskapp-migrate"):
+            secret = cluster[("Secret", "taskapp-mongodb")]
+            return base64.b64decode(secret["data"]["mongodb-uri"]).decode()
+        cluster[(hook["kind"], hook["metadata"]["name"])] = hook
+    pytest.fail("no migration hook in the upgrade")
+
+
+def test_it_migrates_through_the_standalone_uri_when_switching_to_a_replica_set():
+    """The switch's upgrade runs the migration while the StatefulSet is still a
+    standalone server: it must not see replicaSet=rs0 yet (pymongo would drop the
+    standalone from an rs0 topology and the hook would time out)."""
+    uri = uri_seen_by_the_upgrade_migration([], ["mongodb.replicaSet.enabled=true"])
+    assert "replicaSet=" not in uri
+    # The release's Secret switches to the set's URI with the StatefulSet itself.
+    secret = named(render(set_values=["mongodb.replicaSet.enabled=true"], upgrade=True), "Secret")
+    uri = base64.b64decode(secret["taskapp-mongodb"]["data"]["mongodb-uri"]).decode()
+    assert "replicaSet=rs0" in uri
 
 
 def run_migrate_command(tmp_path, wait_exit: int) -> list[str]:
     """Run the Job's command with a `python` that logs its arguments; return the log."""
-    command = containers(named(render(), "Job")["taskapp-migrate"])[0]["command"]
+    command = containers(named(render(), "Job")["taskapp-migrate-1"])[0]["command"]
     log = tmp_path / "calls"
     fake = tmp_path / "python"
     fake.write_text(
@@ -89,25 +130,6 @@ def test_it_gives_readiness_time_for_the_apps_bounded_database_check():
         "template", "taskapp", str(CHART), "--set", "probes.timeoutSeconds=2", check=False
     )
     assert "at '/probes/timeoutSeconds': minimum: got 2, want 3" in result.stderr
-
-
-def nginx_size_bytes(size: str) -> int:
-    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
-    return int(size[:-1]) * units[size[-1].lower()] if size[-1].isalpha() else int(size)
-
-
-def test_it_lets_the_ingress_pass_bodies_the_app_accepts():
-    annotations = named(render(), "Ingress")["taskapp"]["metadata"]["annotations"]
-    limit = nginx_size_bytes(annotations["nginx.ingress.kubernetes.io/proxy-body-size"])
-    # Above the app's own limit (TASKAPP_MAX_BODY_BYTES), so the app answers 413 itself.
-    assert limit > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    overridden = named(
-        render(
-            set_values=["ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-body-size=20m"]
-        ),
-        "Ingress",
-    )["taskapp"]["metadata"]["annotations"]
-    assert overridden["nginx.ingress.kubernetes.io/proxy-body-size"] == "20m"
 
 
 def selects(selector: dict, labels: dict) -> bool:

@@ -1,8 +1,9 @@
 """Each `enabled` switch turns its resources on and off; the pod shape follows the contracts."""
 
 import pytest
+import yaml
 
-from .conftest import env_of, named, render
+from .conftest import CHART, env_of, helm, named, render
 
 pytestmark = pytest.mark.deploy
 
@@ -16,7 +17,8 @@ SWITCHES = {
     "ingress.enabled": ({("Ingress", "taskapp")}, []),
     "api.autoscaling.enabled": ({("HorizontalPodAutoscaler", "taskapp-api")}, []),
     "ui.autoscaling.enabled": ({("HorizontalPodAutoscaler", "taskapp-ui")}, []),
-    "migrations.enabled": ({("Job", "taskapp-migrate")}, []),
+    # One Job per release revision (helm template renders revision 1).
+    "migrations.enabled": ({("Job", "taskapp-migrate-1")}, []),
     "mongodb.backup.enabled": (
         {
             ("CronJob", "taskapp-mongodb-backup"),
@@ -39,10 +41,27 @@ SWITCHES = {
         },
         [],
     ),
-    "metrics.serviceMonitor.enabled": (
-        {("ServiceMonitor", "taskapp-api"), ("ServiceMonitor", "taskapp-ui")},
-        [],
+    "gateway.enabled": (
+        {("HTTPRoute", "taskapp-api"), ("HTTPRoute", "taskapp-ui")},
+        ["gateway.parentRefs[0].name=shared"],
     ),
+    "gateway.create.enabled": (
+        {("Gateway", "taskapp")},
+        [
+            "gateway.enabled=true",
+            "gateway.create.gatewayClassName=eg",
+            "gateway.parentRefs[0].name=x",
+        ],
+    ),
+    "ingress.tls.certManager.acme.create": (
+        {("ClusterIssuer", "taskapp-letsencrypt")},
+        ["ingress.tls.enabled=true", "ingress.tls.certManager.acme.email=ops@acme.com"],
+    ),
+    "ingress.tls.certManager.certificate": (
+        {("Certificate", "taskapp")},
+        ["ingress.tls.enabled=true", "ingress.tls.certManager.issuer=le"],
+    ),
+    "namespace.create": ({("Namespace", "taskapp")}, []),
     "prometheus.enabled": (
         {
             ("Deployment", "taskapp-prometheus"),
@@ -72,6 +91,18 @@ SWITCHES = {
 }
 
 
+def test_it_turns_service_monitors_on_and_off_where_the_operator_runs():
+    def monitors(switch: str) -> set[tuple[str, str]]:
+        args = ["template", "taskapp", str(CHART), "--namespace", "taskapp"]
+        args += ["--api-versions", "monitoring.coreos.com/v1", "--set", switch]
+        docs = [d for d in yaml.safe_load_all(helm(*args).stdout) if d]
+        return kinds_and_names(d for d in docs if d["kind"] == "ServiceMonitor")
+
+    owned = {("ServiceMonitor", "taskapp-api"), ("ServiceMonitor", "taskapp-ui")}
+    assert monitors("metrics.serviceMonitor.enabled=true") == owned
+    assert monitors("metrics.serviceMonitor.enabled=false") == set()
+
+
 @pytest.mark.parametrize("switch", SWITCHES)
 def test_it_turns_resources_on_and_off(switch):
     owned, extra = SWITCHES[switch]
@@ -90,8 +121,9 @@ def test_it_renders_no_statefulset_with_an_external_mongodb():
         s["secret"] for s in sources
     ]
     # The database exists before the release: migrate before install, too.
-    job = named(docs, "Job")["taskapp-migrate"]
-    assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
+    # Installed as an ordinary Job the app pods wait for (migrate-job.yaml says why).
+    job = named(docs, "Job")["taskapp-migrate-1"]
+    assert "helm.sh/hook" not in job["metadata"].get("annotations", {})
 
 
 def test_it_adds_a_disruption_budget_only_with_more_than_one_pod():

@@ -1,5 +1,6 @@
 """taskapp.tasks.services: validation, completed_at, versions, trash, bulk, import, purge."""
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from taskapp.tasks import services
 from taskapp.tasks.models import Priority, Status, Task, TaskTag
-from taskapp.tasks.services import ImportRejected, StaleVersion
+from taskapp.tasks.services import BulkResult, ImportRejected, StaleVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -363,13 +364,13 @@ def test_it_refuses_a_stale_delete_and_keeps_the_task(user):
 def test_it_marks_many_done_and_reopens_them(user):
     a = services.task_create(owner=user, title="a")
     b = services.task_create(owner=user, title="b", status="done")
-    touched = services.tasks_bulk(owner=user, ids=[a.pk, str(b.pk)], action="done")
-    assert touched == [a.pk]
+    result = services.tasks_bulk(owner=user, ids=[a.pk, str(b.pk)], action="done")
+    assert result == BulkResult(action="done", touched=[a.pk], unchanged=[b.pk], not_found=[])
     stored = Task.objects.get(pk=a.pk)
     assert (stored.status, stored.version) == ("done", 2)
     assert stored.completed_at is not None
-    touched = services.tasks_bulk(owner=user, ids=[a.pk, b.pk], action="reopen")
-    assert sorted(touched) == sorted([a.pk, b.pk])
+    result = services.tasks_bulk(owner=user, ids=[a.pk, b.pk], action="reopen")
+    assert result.touched == [a.pk, b.pk]
     assert set(Task.objects.values_list("completed_at", flat=True)) == {None}
     assert Task.objects.get(pk=a.pk).version == 3
 
@@ -377,19 +378,30 @@ def test_it_marks_many_done_and_reopens_them(user):
 def test_it_trashes_restores_and_purges_many(user):
     a = services.task_create(owner=user, title="a", tags="x")
     b = services.task_create(owner=user, title="b")
-    assert len(services.tasks_bulk(owner=user, ids=[a.pk, b.pk], action="trash")) == 2
+    assert services.tasks_bulk(owner=user, ids=[a.pk, b.pk], action="trash").touched == [a.pk, b.pk]
     assert Task.objects.trashed().count() == 2
-    assert services.tasks_bulk(owner=user, ids=[a.pk], action="restore") == [a.pk]
+    assert services.tasks_bulk(owner=user, ids=[a.pk], action="restore").touched == [a.pk]
     assert Task.objects.get(pk=a.pk).deleted_at is None
-    assert services.tasks_bulk(owner=user, ids=[a.pk, b.pk], action="purge")
+    assert services.tasks_bulk(owner=user, ids=[a.pk, b.pk], action="purge").touched == [a.pk, b.pk]
     assert not Task.objects.exists()
     assert not TaskTag.objects.exists()
+
+
+def test_it_reports_each_id_once_in_the_order_asked(user):
+    a = services.task_create(owner=user, title="a")
+    b = services.task_create(owner=user, title="b", status="done")
+    missing = uuid.uuid4()
+    result = services.tasks_bulk(owner=user, ids=[b.pk, missing, a.pk, b.pk], action="done")
+    assert result == BulkResult(
+        action="done", touched=[a.pk], unchanged=[b.pk], not_found=[missing]
+    )
 
 
 def test_it_leaves_other_users_tasks_alone_in_bulk(user, other_user):
     theirs = services.task_create(owner=other_user, title="theirs")
     for action in services.BULK_ACTIONS:
-        assert services.tasks_bulk(owner=user, ids=[theirs.pk], action=action) == []
+        result = services.tasks_bulk(owner=user, ids=[theirs.pk], action=action)
+        assert (result.touched, result.unchanged, result.not_found) == ([], [], [theirs.pk])
     stored = Task.objects.get(pk=theirs.pk)
     assert (stored.status, stored.deleted_at, stored.version) == ("open", None, 1)
 

@@ -56,10 +56,22 @@ def run_json(*args: str) -> dict:
     return json.loads(result.stdout)
 
 
+def parse_terraform(cloud: str) -> dict:
+    """Every .tf file of infra/terraform/<cloud>, parsed: {"main.tf": {"resource": [...]}, ...}."""
+    directory = TERRAFORM_DIR / cloud
+    return run_json(infra_tool("python"), str(ROOT / "infra/tools/tf_parse.py"), str(directory))
+
+
 @pytest.fixture(scope="session")
 def terraform() -> dict:
-    """Every .tf file of infra/terraform, parsed: {"main.tf": {"resource": [...]}, ...}."""
-    return run_json(infra_tool("python"), str(ROOT / "infra/tools/tf_parse.py"), str(TERRAFORM_DIR))
+    """The Hetzner configuration, parsed."""
+    return parse_terraform("hetzner")
+
+
+@pytest.fixture(scope="session")
+def openstack() -> dict:
+    """The OpenStack configuration, parsed."""
+    return parse_terraform("openstack")
 
 
 def blocks(terraform: dict, kind: str) -> dict:

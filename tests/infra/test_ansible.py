@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import yaml
 
-from .conftest import ANSIBLE_DIR, ROOT, infra_tool, run_tool
+from .conftest import ANSIBLE_DIR, ROOT, helm_binary, infra_tool, run_tool
 
 pytestmark = pytest.mark.deploy
 
@@ -176,6 +176,7 @@ def render_caddyfile(tmp_path, **variables):
         "taskapp_ui_host": "taskapp.example.com",
         "taskapp_api_host": "api.taskapp.example.com",
         "taskapp_node_ip": {"stdout": "192.168.49.2"},
+        "taskapp_hsts_max_age": 31536000,
         **variables,
     }
     out = tmp_path / "Caddyfile"
@@ -201,6 +202,88 @@ def test_it_serves_plain_http_when_tls_is_off(tmp_path):
     caddyfile = render_caddyfile(tmp_path, taskapp_tls=False, taskapp_acme_email="")
     assert "auto_https off" in caddyfile
     assert "http://taskapp.example.com, http://api.taskapp.example.com {" in caddyfile
+    # HSTS over plain HTTP would lock browsers out of the site.
+    assert "Strict-Transport-Security" not in caddyfile
+
+
+def test_it_sends_hsts_over_https(tmp_path):
+    caddyfile = render_caddyfile(tmp_path)
+    site = caddyfile.split("api.taskapp.example.com {", 1)[1]
+    assert 'header Strict-Transport-Security "max-age=31536000; includeSubDomains"' in site
+    assert "Strict-Transport-Security" not in render_caddyfile(tmp_path, taskapp_hsts_max_age=0)
+
+
+def role_defaults(role):
+    return yaml.safe_load((ROLES / role / "defaults/main.yml").read_text())
+
+
+def role_vars():
+    return yaml.safe_load((ROLES / "taskapp/vars/main.yml").read_text())
+
+
+def test_it_closes_sign_up_on_the_public_host_by_default():
+    assert role_defaults("taskapp")["taskapp_allow_signup"] is False
+    assert role_vars()["taskapp_chart_values"]["app"]["allowSignup"] == (
+        "{{ taskapp_allow_signup | bool }}"
+    )
+
+
+def test_it_creates_the_first_admin_once_with_a_password_on_stdin():
+    check, create = yaml.safe_load((ROLES / "taskapp/tasks/admin.yml").read_text())
+    variables = role_vars()
+    # The check runs Django in the ui pod and tells "none yet" (3) from a failure.
+    assert check["ansible.builtin.command"]["argv"].startswith("{{ taskapp_manage + ['shell'")
+    assert check["failed_when"] == "taskapp_admin_exists.rc not in [0, 3]"
+    assert "is_superuser=True" in variables["taskapp_admin_exists_check"]
+    assert "sys.exit(0 if" in variables["taskapp_admin_exists_check"]
+    # Created only when missing, the password on stdin, never logged.
+    assert create["when"] == "taskapp_admin_exists.rc == 3"
+    assert create["no_log"] is True
+    assert create["ansible.builtin.command"]["stdin"] == "{{ taskapp_admin_password }}"
+    script = variables["taskapp_admin_create_script"]
+    assert 'DJANGO_SUPERUSER_PASSWORD="$(cat)"' in script
+    assert "createsuperuser --noinput" in script
+    assert "taskapp_admin_password" not in str(variables["taskapp_admin_create_command"])
+    # The password is generated once on the controller and kept out of git.
+    assert (
+        "lookup('ansible.builtin.password', taskapp_admin_password_file"
+        in (variables["taskapp_admin_password"])
+    )
+    assert "ansible/credentials/" in (ROOT / "infra/.gitignore").read_text()
+    assert variables["taskapp_ui_deployment"] == "deploy/{{ taskapp_fullname }}-ui"
+
+
+def test_it_prints_the_login_at_the_end_of_the_role():
+    tasks_ = yaml.safe_load((ROLES / "taskapp/tasks/main.yml").read_text())
+    assert tasks_[-1]["ansible.builtin.debug"]["msg"] == "{{ taskapp_login_message }}"
+    imports = [t.get("ansible.builtin.import_tasks") for t in tasks_]
+    assert imports.index("admin.yml") > imports.index("chart.yml")
+    message = role_vars()["taskapp_login_message"]
+    assert "taskapp_admin_password" in message and "taskapp_admin_created is changed" in message
+
+
+def test_it_prunes_old_releases_but_keeps_the_running_and_the_previous_one():
+    assert role_defaults("taskapp")["taskapp_keep_releases"] == 2
+    find, remove, images = yaml.safe_load((ROLES / "taskapp/tasks/prune.yml").read_text())
+    assert find["ansible.builtin.find"]["excludes"] == "{{ taskapp_commit.stdout }}"
+    assert remove["loop"] == "{{ taskapp_pruned_sources }}"
+    variables = role_vars()
+    assert "[taskapp_keep_releases - 1 :]" in variables["taskapp_pruned_sources"]
+    assert "[: taskapp_keep_releases - 1]" in variables["taskapp_kept_sources"]
+    assert variables["taskapp_kept_tags"].startswith("{{ [taskapp_tag] +")
+    (listing, removal) = images["block"]
+    assert listing["community.docker.docker_host_info"]["images_filters"] == {
+        "reference": "taskapp-*"
+    }
+    assert removal["community.docker.docker_image"]["state"] == "absent"
+    assert "reject('search', taskapp_kept_tags_pattern)" in removal["loop"]
+
+
+def test_it_installs_the_helm_version_the_chart_is_tested_with():
+    result = run_tool(helm_binary(), "version", "--short")
+    assert result.returncode == 0, result.stderr
+    tested = result.stdout.strip().split("+")[0]
+    assert role_defaults("minikube")["minikube_helm_version"] == tested
 
 
 def test_it_refuses_tls_without_an_acme_email(tmp_path, inventory):
@@ -220,3 +303,39 @@ def test_it_refuses_tls_without_an_acme_email(tmp_path, inventory):
     )  # fmt: skip
     assert result.returncode != 0
     assert "HTTPS needs taskapp_acme_email" in result.stdout
+
+
+def evaluate(expression: str, **variables):
+    """An expression evaluated by Ansible with the role's vars and the given facts."""
+    result = run_tool(
+        infra_tool("ansible"), "localhost", "-c", "local", "-i", "localhost,",
+        "-m", "ansible.builtin.debug", "-a", f"msg={{{{ {expression} }}}}",
+        "-e", f"@{ROLES / 'taskapp/vars/main.yml'}",
+        "-e", f"@{ROLES / 'taskapp/defaults/main.yml'}",
+        "-e", json.dumps({**variables, "ansible_python_interpreter": infra_tool("python")}),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    return yaml.safe_load(result.stdout.split("=>", 1)[1])["msg"]
+
+
+def test_the_prune_selection_keeps_the_newest_earlier_release_and_the_running_tag():
+    facts = {
+        "taskapp_commit": {"stdout": "cccccccccccc"},
+        "taskapp_image_tag": "",
+        "taskapp_image_registry": "",
+        "taskapp_old_sources": {"files": [
+            {"path": "/opt/taskapp/aaaaaaaaaaaa", "mtime": 1},
+            {"path": "/opt/taskapp/bbbbbbbbbbbb", "mtime": 3},
+            {"path": "/opt/taskapp/999999999999", "mtime": 2},
+        ]},
+        "taskapp_images": {"images": [
+            {"RepoTags": ["taskapp-api:cccccccccccc", "taskapp-ui:cccccccccccc"]},
+            {"RepoTags": ["taskapp-api:bbbbbbbbbbbb"]},
+            {"RepoTags": ["taskapp-api:aaaaaaaaaaaa", "taskapp-ui:999999999999"]},
+        ]},
+    }  # fmt: skip
+    pruned = evaluate("taskapp_pruned_sources | map(attribute='path') | list", **facts)
+    assert pruned == ["/opt/taskapp/999999999999", "/opt/taskapp/aaaaaaaaaaaa"]
+    loop = yaml.safe_load((ROLES / "taskapp/tasks/prune.yml").read_text())[2]["block"][1]["loop"]
+    removed = evaluate(loop.strip("{} "), **facts)
+    assert removed == ["taskapp-api:aaaaaaaaaaaa", "taskapp-ui:999999999999"]

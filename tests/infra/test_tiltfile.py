@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from .conftest import ROOT, calls_of
+from .conftest import ROOT, calls_of, helm_binary, infra_tool, run_tool
 
 pytestmark = pytest.mark.deploy
 
@@ -49,18 +49,22 @@ def test_it_makes_app_writable_and_drops_the_stale_bytecode_in_the_dev_stage(bui
     assert stage.rstrip().endswith("USER 10001:10001")
 
 
+def dockerfile_app_stage():
+    """The part of the Dockerfile after `WORKDIR /app`."""
+    return (ROOT / "Dockerfile").read_text().split("WORKDIR /app\n", 1)[1]
+
+
 def test_it_syncs_the_source_into_app_and_reloads_gunicorn(builds):
     for build in builds.values():
         steps = build["live_update"]
         assert steps[0]["step"] == "fall_back_on"  # Tilt requires it first
         assert {"pyproject.toml", "Dockerfile"} <= set(steps[0]["files"])
         syncs = {s["local_path"]: s["remote_path"] for s in steps if s["step"] == "sync"}
-        assert syncs == {
-            "manage.py": "/app/manage.py",
-            "taskapp": "/app/taskapp",
-            "api": "/app/api",
-            "ui": "/app/ui",
-        }
+        # Every source directory the Dockerfile copies into /app, and nothing else.
+        assert {"manage.py", "taskapp", "api", "ui"} <= set(syncs)
+        app_copies = re.findall(r"^COPY (?!--)(\S+) \./\S*$", dockerfile_app_stage(), flags=re.M)
+        assert set(syncs) == set(app_copies)
+        assert all(remote == f"/app/{local}" for local, remote in syncs.items())
         for local in syncs:
             assert (ROOT / local).exists()
         runs = [s for s in steps if s["step"] == "run"]
@@ -159,3 +163,89 @@ def test_it_keeps_the_volume_claims_on_tilt_down(objects):
     assert claims
     for claim in claims.values():
         assert claim["metadata"]["annotations"]["tilt.dev/down-policy"] == "keep"
+
+
+def dependency_graph(tilt_calls) -> dict[str, list[str]]:
+    graph = {call["args"][0]: [] for call in calls_of(tilt_calls, "local_resource")}
+    for call in calls_of(tilt_calls, "k8s_resource"):
+        graph[call["args"][0] or call["kwargs"]["new_name"]] = call["kwargs"]["resource_deps"]
+    return graph
+
+
+def waits_for(graph, name) -> set[str]:
+    """Every resource `name` waits for, directly or through others."""
+    seen, todo = set(), list(graph[name])
+    while todo:
+        dep = todo.pop()
+        if dep not in seen:
+            seen.add(dep)
+            todo.extend(graph[dep])
+    return seen
+
+
+def by_component(objects, component):
+    return [
+        obj["metadata"]["name"]
+        for obj in objects
+        if obj["metadata"].get("labels", {}).get("app.kubernetes.io/component") == component
+        and obj["kind"] in ("Deployment", "StatefulSet", "Job", "CronJob")
+    ]
+
+
+def test_from_an_empty_cluster_everything_waits_for_the_secrets(tilt_calls):
+    """create-secrets.sh also makes the namespace: nothing can be applied before it."""
+    graph = dependency_graph(tilt_calls)
+    assert graph["secrets"] == []
+    for name in graph:
+        if name != "secrets":
+            assert "secrets" in waits_for(graph, name), f"{name} may start before the secrets"
+            assert name not in waits_for(graph, name), f"{name} waits for itself"
+
+
+def test_the_app_starts_after_its_migrations_which_start_after_mongodb_and_its_users(
+    tilt_calls, objects
+):
+    graph = dependency_graph(tilt_calls)
+    (mongodb,) = by_component(objects, "mongodb")
+    (migrate,) = by_component(objects, "migrate")
+    users = by_component(objects, "mongodb-users")
+    assert {mongodb, *users} <= waits_for(graph, migrate)
+    for part in PARTS:
+        assert {migrate, mongodb} <= waits_for(graph, f"taskapp-{part}")
+    for backup in by_component(objects, "mongodb-backup"):
+        assert mongodb in waits_for(graph, backup)
+    # Monitoring does not wait for the database.
+    assert mongodb not in waits_for(graph, "taskapp-grafana")
+
+
+def test_every_object_belongs_to_a_resource_that_waits_for_the_secrets(tilt_calls, objects):
+    (config,) = [c for c in calls_of(tilt_calls, "k8s_resource") if c["kwargs"]["new_name"]]
+    grouped = set(config["kwargs"]["objects"])
+    workloads = {c["args"][0] for c in calls_of(tilt_calls, "k8s_resource") if c["args"][0]}
+    for obj in objects:
+        name, kind = obj["metadata"]["name"], obj["kind"]
+        if kind in ("Deployment", "StatefulSet", "Job", "CronJob"):
+            assert name in workloads, f"{kind} {name} has no resource"
+        elif kind != "Service":  # Tilt attaches Services to the workloads they select
+            assert f"{name}:{kind.lower()}" in grouped, f"{kind} {name} is in no resource"
+
+
+def test_a_workload_of_an_unknown_component_stops_tilt_with_a_message(tmp_path):
+    tiltfile = (ROOT / "Tiltfile").read_text()
+    trimmed = tiltfile.replace('    "grafana": ("monitoring", ["secrets"]),\n', "")
+    assert trimmed != tiltfile
+    (tmp_path / "Tiltfile").write_text(trimmed)
+    result = run_tool(
+        infra_tool("python"), str(ROOT / "infra/tools/tilt_eval.py"), str(tmp_path / "Tiltfile"),
+        helm_binary(),
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "no place for Deployment taskapp-grafana (component 'grafana')" in result.stderr
+
+
+def test_the_chart_uses_exactly_the_secrets_the_secrets_step_creates(tilt_calls):
+    (call,) = calls_of(tilt_calls, "helm")
+    used = {s.split("=", 1)[1] for s in call["kwargs"]["set"] if ".existingSecret=" in s}
+    script = (ROOT / "deploy/kustomize/create-secrets.sh").read_text()
+    created = set(re.findall(r"create secret generic (\S+)", script))
+    assert used == created

@@ -18,7 +18,7 @@ def test_it_runs_the_suite_against_a_real_mongo_service_in_github_actions():
     assert mongo_job["services"]["mongo"]["image"].startswith("mongo:")
     assert mongo_job["env"]["MONGODB_URI"].startswith("mongodb://127.0.0.1:27017/")
     steps = " ".join(step.get("run", "") for step in mongo_job["steps"])
-    assert "pytest" in steps and "makemigrations --check" in steps
+    assert "make test-mongo-real" in steps and "makemigrations --check" in steps
 
 
 def test_it_names_the_two_commands_in_the_readme():

@@ -5,9 +5,9 @@ import logging
 import sqlite3
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
-from taskapp.logging import JsonFormatter, RequestIdFilter
+from config.logging import JsonFormatter, RequestIdFilter
 
 MONGO_IO_METHODS = (
     "find",
@@ -27,7 +27,14 @@ MONGO_IO_METHODS = (
 
 
 class Outage:
-    """Every database round trip fails as when the server is gone, until end()."""
+    """Every database round trip fails as when the server is gone, until end().
+
+    SQLite: the connection cannot open its file. MongoDB: the classes the
+    connection really uses (pymongo's Database and Collection against a real
+    server from MONGODB_URI; the stand-in's under TASKAPP_TEST_DB=mongo) raise
+    what pymongo raises when no server answers. Either way the outage is checked
+    before the test runs, so a patch that misses cannot pass unnoticed.
+    """
 
     def __init__(self):
         self._patch = pytest.MonkeyPatch()
@@ -41,18 +48,22 @@ class Outage:
             raise sqlite3.OperationalError("unable to open database file")
 
         self._patch.setattr(connection, "create_cursor", fail)
+        with pytest.raises(OperationalError):
+            connection.cursor()
 
     def _break_mongo(self):
-        from mongomock_ng.collection import Collection
-        from mongomock_ng.database import Database
         from pymongo.errors import ServerSelectionTimeoutError
 
         def fail(*args, **kwargs):
             raise ServerSelectionTimeoutError("mongo:27017: [Errno 111] Connection refused")
 
+        database = connection.database  # the client object only: no round trip yet
+        collection_class = type(database.get_collection("outage"))
         for name in MONGO_IO_METHODS:
-            self._patch.setattr(Collection, name, fail)
-        self._patch.setattr(Database, "command", fail)
+            self._patch.setattr(collection_class, name, fail)
+        self._patch.setattr(type(database), "command", fail)
+        with pytest.raises(ServerSelectionTimeoutError):
+            connection.connection.admin.command("ping")
 
     def end(self):
         self._patch.undo()

@@ -4,9 +4,13 @@ There is no compose plugin on the build machines, so instead of `docker compose
 config` the file is loaded as YAML (anchors and merge keys resolved) and checked."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
+from pymongo.uri_parser import parse_uri
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +45,8 @@ def test_it_runs_the_app_hardened_with_its_role_after_migrations():
         assert service["read_only"] is True and service["tmpfs"] == ["/tmp"]
         assert service["user"] == "10001:10001"
         assert service["environment"]["TASKAPP_ROLE"] == role
-        assert service["environment"]["MONGODB_URI"].startswith("mongodb://taskapp:")
+        assert "${MONGO_PASSWORD:?" in service["environment"]["MONGO_PASSWORD"]
+        assert "MONGODB_URI" not in service["environment"]  # built by the entrypoint
         assert "${TASKAPP_SECRET_KEY:?" in service["environment"]["TASKAPP_SECRET_KEY"]
         assert service["depends_on"] == {"migrate": {"condition": "service_completed_successfully"}}
     assert services["migrate"]["command"][:3] == ["python", "manage.py", "migrate"]
@@ -53,3 +58,34 @@ def test_it_uses_only_documented_variables():
         for name in service.get("environment", {}):
             if name.startswith("TASKAPP_") or name == "MONGODB_URI":
                 assert f"`{name}`" in documented, name
+
+
+def _start_app(service: dict, password: str) -> str:
+    """Run the service's entrypoint with this Python, as the container would run it,
+    with a command that prints the MONGODB_URI it was handed."""
+    show = [sys.executable, "-c", "import os; print(os.environ['MONGODB_URI'])"]
+    env = {"MONGO_PASSWORD": password, "PATH": "/usr/bin:/bin"}
+    entrypoint = [sys.executable if part == "python" else part for part in service["entrypoint"]]
+    result = subprocess.run(entrypoint + show, env=env, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize("password", ["p@ss:w/rd?#%[]", "hex0123abcdef", "späce and 'quote'"])
+def test_it_url_encodes_any_mongo_password_into_the_uri(password):
+    for name in ("api", "ui", "migrate"):
+        uri = _start_app(_compose()["services"][name], password)
+        parsed = parse_uri(uri)
+        assert (parsed["username"], parsed["password"]) == ("taskapp", password), name
+        assert parsed["nodelist"] == [("mongo", 27017)] and parsed["database"] == "taskapp"
+        assert {k.lower(): v for k, v in parsed["options"].items()}["authsource"] == "admin"
+
+
+def test_it_runs_the_images_own_command():
+    """The entrypoint replaces the image's, which clears its CMD too: the services name
+    the same command as the Dockerfile."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    image_cmd = yaml.safe_load(re.findall(r"^CMD (\[.*\])$", dockerfile, re.M)[-1])
+    services = _compose()["services"]
+    for name in ("api", "ui"):
+        assert services[name]["command"] == image_cmd, name

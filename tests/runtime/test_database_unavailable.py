@@ -76,7 +76,7 @@ def test_it_names_the_cause_of_a_wrapped_pymongo_error():
     from django.db import DatabaseError
     from pymongo.errors import ServerSelectionTimeoutError
 
-    from taskapp.middleware import outage_reason
+    from config.outage import outage_reason
 
     cause = ServerSelectionTimeoutError(
         "mongo:27017: [Errno 111] Connection refused (configured timeouts: socketTimeoutMS:"
@@ -97,7 +97,7 @@ def test_it_leaves_other_errors_alone(db):
     # A bug (not an outage) still goes to the 500 handler.
     from django.db import IntegrityError
 
-    from taskapp.middleware import is_database_unavailable
+    from config.outage import is_database_unavailable
 
     assert not is_database_unavailable(IntegrityError("duplicate key"))
     assert not is_database_unavailable(ValueError("bad"))
@@ -107,7 +107,7 @@ def test_it_recognises_outages_wrapped_by_the_mongodb_backend():
     from django.db import DatabaseError
     from pymongo.errors import AutoReconnect
 
-    from taskapp.middleware import is_database_unavailable
+    from config.outage import is_database_unavailable
 
     try:
         try:

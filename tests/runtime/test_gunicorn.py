@@ -1,10 +1,9 @@
-"""gunicorn as the images run it (taskapp/gunicorn.conf.py), started for real:
-settings from the environment, metrics summed over workers, the SIGTERM drain,
-JSON access logs without secrets."""
+"""gunicorn as the images run it (config/gunicorn_conf.py), started for real:
+metrics summed over workers, the SIGTERM drain, JSON access logs without secrets,
+one line for a bad environment. The settings themselves: test_gunicorn_config.py."""
 
 import json
 import os
-import runpy
 import shutil
 import signal
 import socket
@@ -19,68 +18,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = ROOT / "taskapp" / "gunicorn.conf.py"
+CONFIG = ROOT / "config" / "gunicorn_conf.py"
 PORTS = range(18310, 18350)  # this area's share of the runtime port range
-
-
-# --- Configuration ----------------------------------------------------------------
-
-
-@pytest.fixture
-def load_config(monkeypatch, tmp_path):
-    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "metrics"))
-    monkeypatch.setenv("TASKAPP_DRAIN_FILE", "")
-
-    def load(**env):
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        return runpy.run_path(str(CONFIG))
-
-    return load
-
-
-def test_it_reads_serving_settings_from_the_environment(load_config):
-    config = load_config(
-        PORT="18399",
-        TASKAPP_WORKERS="3",
-        TASKAPP_THREADS="4",
-        TASKAPP_TIMEOUT="45",
-        TASKAPP_GRACEFUL_TIMEOUT="25",
-        TASKAPP_MAX_REQUESTS="500",
-        TASKAPP_TRUSTED_PROXIES="10.0.0.0/8,192.168.1.5",
-        TASKAPP_LOG_LEVEL="warning",
-    )
-    assert config["bind"] == ["0.0.0.0:18399"]
-    assert (config["workers"], config["threads"]) == (3, 4)
-    assert (config["timeout"], config["graceful_timeout"]) == (45, 25)
-    assert (config["max_requests"], config["max_requests_jitter"]) == (500, 50)
-    assert config["forwarded_allow_ips"] == "10.0.0.0/8,192.168.1.5"
-    assert config["loglevel"] == "warning"
-    assert config["accesslog"] == "-"
-
-
-def test_it_defaults_to_safe_values(load_config, monkeypatch):
-    for name in ("PORT", "TASKAPP_WORKERS", "TASKAPP_THREADS", "TASKAPP_TRUSTED_PROXIES"):
-        monkeypatch.delenv(name, raising=False)
-    config = load_config()
-    assert config["bind"] == ["0.0.0.0:8000"]
-    assert config["metrics_port"] == 9100
-    assert config["workers"] == config["default_workers"](config["available_cpus"]())
-    assert config["forwarded_allow_ips"] == "127.0.0.1,::1"
-
-
-def test_it_sizes_workers_from_the_cpus_with_a_cap(load_config):
-    default_workers = load_config()["default_workers"]
-    assert [default_workers(n) for n in (1, 2, 3, 4, 16)] == [3, 5, 7, 8, 8]
-
-
-def test_it_refuses_a_bad_worker_count_with_one_line(load_config, capsys):
-    with pytest.raises(SystemExit) as stopped:
-        load_config(TASKAPP_WORKERS="many")
-    assert stopped.value.code == 2
-    assert capsys.readouterr().err == (
-        "taskapp: configuration error: TASKAPP_WORKERS must be a whole number, got 'many'.\n"
-    )
 
 
 # --- A real gunicorn --------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.db import connection
 from pymongo import _csot
 from pymongo.errors import ServerSelectionTimeoutError
 
-from taskapp import health
+from config import outage as health
 
 pytestmark = pytest.mark.django_db
 
@@ -95,10 +95,9 @@ def test_it_gives_the_mongodb_ping_2_seconds_not_the_5_of_server_selection(clien
         timeouts.append(_csot.get_timeout())  # the deadline pymongo.timeout() set
         raise ServerSelectionTimeoutError("mongo:27017: timed out")
 
-    if connection.vendor == "mongodb":  # the stand-in's own ping
-        from mongomock_ng.database import Database
-
-        monkeypatch.setattr(Database, "command", ping)
+    if connection.vendor == "mongodb":  # the connection's own client: real server or stand-in
+        connection.ensure_connection()
+        monkeypatch.setattr(type(connection.connection.admin), "command", ping)
     else:
         monkeypatch.setattr(health, "connection", _FakeMongoConnection(ping))
 

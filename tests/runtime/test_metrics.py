@@ -66,7 +66,7 @@ def test_it_counts_database_errors_by_source(api_client, client, database_down):
 def test_it_shows_zero_database_errors_before_the_first_one():
     # A fresh process: dashboards show 0 for each source, not "no data".
     script = (
-        "from prometheus_client import REGISTRY; import taskapp.metrics; "
+        "from prometheus_client import REGISTRY; import config.metrics; "
         "print([REGISTRY.get_sample_value('taskapp_database_errors_total', {'source': s}) "
         "for s in ('request', 'readiness')])"
     )
@@ -84,17 +84,17 @@ def test_it_does_not_serve_metrics_on_the_app_port_by_default(client):
 def test_it_serves_metrics_on_the_app_port_when_asked(client, settings):
     import importlib
 
-    import taskapp.urls
+    import config.urls
 
     settings.METRICS_ON_APP_PORT = True
     try:
-        with override_settings(ROOT_URLCONF="taskapp.urls"):
-            importlib.reload(taskapp.urls)
+        with override_settings(ROOT_URLCONF="config.urls"):
+            importlib.reload(config.urls)
             clear_url_caches()
             response = client.get("/metrics")
     finally:
         settings.METRICS_ON_APP_PORT = False
-        importlib.reload(taskapp.urls)
+        importlib.reload(config.urls)
         clear_url_caches()
     assert response.status_code == 200
     assert b"taskapp_tasks_created_total" in response.content

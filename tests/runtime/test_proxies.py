@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from taskapp.middleware import TrustedProxyMiddleware
+from config.middleware import TrustedProxyMiddleware
 
 
 @pytest.fixture

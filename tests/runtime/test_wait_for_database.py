@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.migrations.executor import MigrationExecutor
 
-from taskapp.tasks.management.commands import wait_for_database
+from config.management.commands import wait_for_database
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

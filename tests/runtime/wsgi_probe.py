@@ -9,7 +9,7 @@ import os
 import time
 from urllib.parse import parse_qs
 
-from taskapp.wsgi import application as taskapp_application
+from config.wsgi import application as taskapp_application
 
 
 def application(environ, start_response):

@@ -6,11 +6,13 @@ from html.parser import HTMLParser
 class _Forms(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.forms: dict[str, dict] = {}  # id -> {"action", "fields": [(name, value)]}
+        # The form's id, or for a form without one the action it posts to ->
+        # {"action", "fields": [(name, value)]}. Never a position on the page.
+        self.forms: dict[str, dict] = {}
+        self.ambiguous: set[str] = set()  # actions of several forms without an id
         self._stack: list[str] = []
         self._select: tuple[str, str] | None = None
         self._textarea: list | None = None
-        self._anonymous = 0
 
     def _form_of(self, attrs) -> str | None:
         return attrs.get("form") or (self._stack[-1] if self._stack else None)
@@ -18,10 +20,11 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = {key: value if value is not None else "" for key, value in attrs}
         if tag == "form":
-            self._anonymous += 1
-            form_id = attrs.get("id") or f"form-{self._anonymous}"
-            self.forms[form_id] = {"action": attrs.get("action", ""), "fields": []}
-            self._stack.append(form_id)
+            key = attrs.get("id") or attrs.get("action", "")
+            if key in self.forms:
+                self.ambiguous.add(key)
+            self.forms[key] = {"action": attrs.get("action", ""), "fields": []}
+            self._stack.append(key)
         elif tag == "textarea" and "name" in attrs:
             form = self._form_of(attrs)
             if form:
@@ -58,16 +61,25 @@ class _Forms(HTMLParser):
             self._select = None
 
 
-def forms_in(html: bytes | str) -> dict[str, dict]:
+def _parsed(html) -> _Forms:
     parser = _Forms()
     parser.feed(html.decode() if isinstance(html, bytes) else html)
-    return parser.forms
+    return parser
 
 
-def form_data(html, form_id: str, **changes) -> dict:
-    """The fields a browser would submit for form ``form_id``, with ``changes`` applied."""
+def forms_in(html: bytes | str) -> dict[str, dict]:
+    """The page's forms by id, or by the action they post to when they have no id."""
+    return _parsed(html).forms
+
+
+def form_data(html, form: str, **changes) -> dict:
+    """The fields a browser would submit for ``form`` (its id, or the action it
+    posts to: "/accounts/login/"), with ``changes`` applied."""
+    parsed = _parsed(html)
+    assert form not in parsed.ambiguous, f"several forms post to {form}: give them ids"
+    assert form in parsed.forms, f"no form {form!r} on the page; there are {list(parsed.forms)}"
     data: dict[str, list[str]] = {}
-    for name, value in forms_in(html)[form_id]["fields"]:
+    for name, value in parsed.forms[form]["fields"]:
         data.setdefault(name, []).append(value)
     for name, value in changes.items():
         data[name] = value if isinstance(value, list) else [value]

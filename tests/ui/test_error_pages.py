@@ -37,7 +37,7 @@ def test_error_pages_render_without_the_database(code, text):
 
 
 def test_500_handler_renders_the_page(rf):
-    from taskapp.errors import server_error
+    from config.errors import server_error
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500 and b"Something went wrong" in response.content

@@ -31,8 +31,10 @@ def test_it_exports_csv(logged_in_client, user):
     assert ",Mine," in lines[1] and '"a,b"' in lines[1]
 
 
-def test_it_refuses_an_unknown_format(logged_in_client):
-    assert logged_in_client.get("/export/?format=xml").status_code == 404
+def test_it_refuses_an_unknown_format(logged_in_client, task):
+    response = logged_in_client.get("/export/?format=xml")
+    assert response.status_code == 404
+    assert "Content-Disposition" not in response and b"Buy milk" not in response.content
 
 
 def test_it_imports_csv(logged_in_client, user):

@@ -3,13 +3,19 @@ import pytest
 from tests.ui.helpers import form_data
 
 
+def signed_in(client) -> int | None:
+    """The id of the user the client's session is logged in as, if any."""
+    user_id = client.session.get("_auth_user_id")
+    return None if user_id is None else int(user_id)
+
+
 def test_it_logs_in_and_follows_next(client, user):
     page = client.get("/accounts/login/?next=/trash/")
     html = page.content.decode()
     assert (
         '<label for="id_username">Username' in html and '<label for="id_password">Password' in html
     )
-    data = form_data(page.content, "form-2", username="ann", password="correct horse 1")
+    data = form_data(page.content, "/accounts/login/", username="ann", password="correct horse 1")
     response = client.post("/accounts/login/", data)
     assert response.status_code == 302 and response["Location"] == "/trash/"
     assert client.get("/").status_code == 200
@@ -46,7 +52,10 @@ def test_it_limits_per_client(client, user, low_limit):
         client.post("/accounts/login/", {"username": "ann", "password": "nope"})
     other = {"REMOTE_ADDR": "10.0.0.9"}
     data = {"username": "ann", "password": "correct horse 1"}
+    assert client.post("/accounts/login/", data).status_code == 429
+    assert signed_in(client) is None
     assert client.post("/accounts/login/", data, **other).status_code == 302
+    assert signed_in(client) == user.pk
 
 
 def test_a_success_clears_the_failures(client, user, low_limit):
@@ -57,6 +66,7 @@ def test_a_success_clears_the_failures(client, user, low_limit):
         client.post("/accounts/login/", {"username": "ann", "password": "nope"})
     response = client.post("/accounts/login/", {"username": "ann", "password": "correct horse 1"})
     assert response.status_code == 302
+    assert signed_in(client) == user.pk
 
 
 @pytest.mark.usefixtures("low_limit")
@@ -66,6 +76,7 @@ def test_it_limits_per_username_so_a_shared_address_still_works(client, user, ot
         client.post("/accounts/login/", {"username": "bob", "password": "nope"})
     data = {"username": "ann", "password": "correct horse 1"}
     assert client.post("/accounts/login/", data).status_code == 302
+    assert signed_in(client) == user.pk
 
 
 @pytest.mark.usefixtures("low_limit")
@@ -73,7 +84,10 @@ def test_it_counts_spellings_of_one_username_together(client, user):
     for name in ("ann", "ANN", " Ann "):
         client.post("/accounts/login/", {"username": name, "password": "nope"})
     data = {"username": "ann", "password": "correct horse 1"}
-    assert client.post("/accounts/login/", data).status_code == 429
+    response = client.post("/accounts/login/", data)
+    assert response.status_code == 429
+    assert b"Too many failed log-ins" in response.content
+    assert signed_in(client) is None
 
 
 @pytest.mark.usefixtures("low_limit")
@@ -84,6 +98,7 @@ def test_it_caps_one_client_trying_many_usernames(client, user):
     response = client.post("/accounts/login/", data)
     assert response.status_code == 429 and "_auth_user_id" not in client.session
     assert client.post("/accounts/login/", data, REMOTE_ADDR="10.0.0.9").status_code == 302
+    assert signed_in(client) == user.pk
 
 
 @pytest.mark.usefixtures("low_limit")
@@ -95,3 +110,4 @@ def test_a_success_does_not_clear_the_client_wide_count(client, user):
     client.post("/accounts/login/", {"username": "guess-last", "password": "nope"})
     data = {"username": "ann", "password": "correct horse 1"}
     assert client.post("/accounts/login/", data).status_code == 429
+    assert signed_in(client) is None

@@ -4,12 +4,11 @@ what keeps rows small are in docs/performance.md ("UI")."""
 from django.contrib.auth.models import User
 from django.test import Client
 
+from bench.measure_ui import seed
 from tests.ui.helpers import accessible_names
-from ui.management.commands.measure_ui import seed
 
-BUDGET = (
-    40 * 1024
-)  # bytes of HTML for 50 tasks (was 66.6 KB, then 50.9, 39.4, now 39.5); docs/performance.md
+# Bytes of HTML for 50 tasks: 39.5 KB today; docs/performance.md says what keeps rows small.
+BUDGET = 40 * 1024
 
 
 def list_page(user) -> str:

@@ -12,7 +12,7 @@ def test_it_signs_up_and_logs_in(client, db):
     assert '<label for="id_password1">Password' in html
     assert '<label for="id_password2">Password confirmation' in html
     data = form_data(
-        page.content, "form-2", username="carol", password1=PASSWORD, password2=PASSWORD
+        page.content, "/accounts/signup/", username="carol", password1=PASSWORD, password2=PASSWORD
     )
     response = client.post("/accounts/signup/", data)
     assert response.status_code == 302 and response["Location"] == "/"

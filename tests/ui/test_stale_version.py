@@ -12,11 +12,6 @@ HX = {"HTTP_HX_REQUEST": "true"}
 STALE = "This task was changed elsewhere; reload to see the latest version."
 
 
-@pytest.fixture
-def task(user):
-    return services.task_create(owner=user, title="Buy milk")
-
-
 def changed_elsewhere(task):
     services.task_update(task=Task.objects.get(pk=task.pk), title="Buy oat milk")
 

@@ -45,7 +45,10 @@ def test_it_shows_errors_on_the_full_page_without_javascript(logged_in_client):
 
 
 def test_it_refuses_get(logged_in_client):
-    assert logged_in_client.get("/tasks/new/").status_code == 405
+    response = logged_in_client.get("/tasks/new/?title=Sneaky")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert not Task.objects.exists()
 
 
 def test_it_ignores_an_offsite_next(logged_in_client):

@@ -1,15 +1,7 @@
-import pytest
-
-from taskapp.tasks import services
 from taskapp.tasks.models import Task
 from tests.ui.helpers import form_data
 
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def task(user):
-    return services.task_create(owner=user, title="Buy milk", tags="home", priority="high")
 
 
 def url(task):

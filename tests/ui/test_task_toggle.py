@@ -11,11 +11,6 @@ HX = {"HTTP_HX_REQUEST": "true"}
 ACTIONS = "/tasks/actions/"
 
 
-@pytest.fixture
-def task(user):
-    return services.task_create(owner=user, title="Buy milk")
-
-
 def test_it_shows_done_as_a_checkbox_that_submits(logged_in_client, task):
     html = logged_in_client.get("/").content.decode()
     assert (

@@ -3,15 +3,13 @@ import re
 from django.test import Client
 
 from taskapp.accounts.models import ApiToken
-from tests.ui.helpers import form_data, forms_in
+from tests.ui.helpers import form_data
 
 
 def create(client, name="laptop") -> str:
     page = client.get("/accounts/tokens/")
-    form_id = next(
-        k for k, f in forms_in(page.content).items() if f["action"] == "/accounts/tokens/"
-    )
-    response = client.post("/accounts/tokens/", form_data(page.content, form_id, name=name))
+    data = form_data(page.content, "/accounts/tokens/", name=name)
+    response = client.post("/accounts/tokens/", data)
     assert response.status_code == 302
     return client.get("/accounts/tokens/").content.decode()
 
@@ -63,4 +61,6 @@ def test_other_users_tokens_are_not_found(logged_in_client, other_user):
 
 
 def test_it_needs_login(db):
-    assert Client().get("/accounts/tokens/").status_code == 302
+    response = Client().get("/accounts/tokens/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/accounts/tokens/"

@@ -2,7 +2,7 @@ import pytest
 
 from taskapp.tasks import services
 from taskapp.tasks.models import Task
-from tests.ui.helpers import accessible_names, form_data, forms_in
+from tests.ui.helpers import accessible_names, form_data
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -28,10 +28,8 @@ def test_it_shows_an_empty_trash(logged_in_client):
 
 def test_it_restores_without_javascript(logged_in_client, trashed):
     page = logged_in_client.get("/trash/")
-    form_id = next(iter(k for k, f in forms_in(page.content).items() if "restore" in f["action"]))
-    response = logged_in_client.post(
-        f"/tasks/{trashed.id}/restore/", form_data(page.content, form_id)
-    )
+    restore = f"/tasks/{trashed.id.hex}/restore/"
+    response = logged_in_client.post(restore, form_data(page.content, restore))
     assert response.status_code == 302 and response["Location"] == "/trash/"
     assert not Task.objects.get(pk=trashed.pk).in_trash
     assert "“Old idea” restored." in logged_in_client.get("/trash/").content.decode()
@@ -45,22 +43,21 @@ def test_it_restores_with_htmx(logged_in_client, trashed):
     assert "“Old idea” restored." in html
 
 
-def purge_form(page) -> tuple[str, dict]:
+def purge_form(page, task) -> dict:
     """The trash row's form, posted by its "Delete forever" button (formaction)."""
-    form_id = next(k for k, f in forms_in(page.content).items() if "restore" in f["action"])
-    return form_id, form_data(page.content, form_id)
+    return form_data(page.content, f"/tasks/{task.id.hex}/restore/")
 
 
 def test_it_asks_before_deleting_for_good_without_javascript(logged_in_client, trashed):
     page = logged_in_client.get("/trash/?sort=title")
-    _form_id, data = purge_form(page)
+    data = purge_form(page, trashed)
     response = logged_in_client.post(f"/tasks/{trashed.id}/purge/", data)
     html = response.content.decode()
     assert response.status_code == 200
     assert "Delete “Old idea” for good? This cannot be undone." in html
     assert Task.objects.filter(pk=trashed.pk).exists()  # asking changes nothing
-    confirm = next(k for k, f in forms_in(html).items() if "purge" in f["action"])
-    response = logged_in_client.post(f"/tasks/{trashed.id}/purge/", form_data(html, confirm))
+    purge = f"/tasks/{trashed.id.hex}/purge/"
+    response = logged_in_client.post(purge, form_data(html, purge))
     assert response.status_code == 302 and response["Location"] == "/trash/?sort=title"
     assert not Task.objects.filter(pk=trashed.pk).exists()
 

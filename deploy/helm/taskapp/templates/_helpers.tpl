@@ -61,14 +61,21 @@ labels:
 
 {{/* Images ----------------------------------------------------------------------- */}}
 
+{{- /* The image of one app component ("api" or "ui"): <registry>/<repository> then
+       @<digest> when image.<component>.digest is set (pulled by digest, as the
+       published chart does), else :<tag>, the first non-empty of image.tag,
+       image.<component>.tag and the chart's appVersion. */}}
 {{- define "taskapp.image" -}}
 {{- $ctx := .ctx }}
-{{- $repo := ternary $ctx.Values.image.apiRepository $ctx.Values.image.uiRepository (eq .component "api") }}
-{{- $tag := default $ctx.Chart.AppVersion $ctx.Values.image.tag }}
-{{- if $ctx.Values.image.registry }}
-{{- printf "%s/%s:%s" (trimSuffix "/" $ctx.Values.image.registry) $repo $tag }}
+{{- $image := get $ctx.Values.image .component }}
+{{- $name := $image.repository }}
+{{- with $ctx.Values.image.registry }}
+{{- $name = printf "%s/%s" (trimSuffix "/" .) $name }}
+{{- end }}
+{{- if $image.digest }}
+{{- printf "%s@%s" $name $image.digest }}
 {{- else }}
-{{- printf "%s:%s" $repo $tag }}
+{{- printf "%s:%s" $name (coalesce $ctx.Values.image.tag $image.tag $ctx.Chart.AppVersion) }}
 {{- end }}
 {{- end }}
 
@@ -84,7 +91,8 @@ labels:
 {{- end }}
 {{- end }}
 
-{{/* Security: the same hardened contexts for every pod --------------------------- */}}
+{{/* Security: the hardened contexts of every pod but api/ui, whose defaults are the
+same but live in values.yaml (api/ui.podSecurityContext, .containerSecurityContext). */}}
 
 {{- define "taskapp.podSecurityContext" -}}
 runAsNonRoot: true
@@ -146,12 +154,11 @@ inside) so tests/deploy can render it with a fake existing Secret.
 {{- end }}
 {{- end }}
 
-{{/* Annotations of Secrets the chart generates: created before the pre-install hooks
-(the migration job needs them), and never deleted by Helm so the data stays readable. */}}
+{{/* Annotations of Secrets the chart generates. Ordinary release resources, never
+hooks: Helm deletes and re-creates a hook on every upgrade, and "keep" does not
+protect hooks. "keep" leaves them behind on uninstall, so a reinstall under the
+same release name adopts them and the kept volumes open with their old passwords. */}}
 {{- define "taskapp.generatedSecretAnnotations" -}}
-helm.sh/hook: pre-install,pre-upgrade
-helm.sh/hook-weight: "-10"
-helm.sh/hook-delete-policy: before-hook-creation
 helm.sh/resource-policy: keep
 {{- end }}
 
@@ -175,18 +182,39 @@ helm.sh/resource-policy: keep
 {{- end }}
 {{- end }}
 
+{{/* The app's connection string: its own user (mongodb.auth.appUsername, defined in
+the app's database, so authSource is that database), never root. */}}
 {{- define "taskapp.mongodbUri" -}}
-{{- $opts := "authSource=admin" }}
+{{- $db := .Values.mongodb.database }}
+{{- $opts := printf "authSource=%s" $db }}
 {{- if .Values.mongodb.replicaSet.enabled }}
 {{- $opts = printf "%s&replicaSet=%s" $opts .Values.mongodb.replicaSet.name }}
 {{- end }}
-{{- printf "mongodb://%s:%s@%s/%s?%s" .Values.mongodb.auth.rootUsername .password (include "taskapp.mongodbHosts" .ctx) .Values.mongodb.database $opts }}
+{{- printf "mongodb://%s:%s@%s/%s?%s" .Values.mongodb.auth.appUsername .password (include "taskapp.mongodbHosts" .ctx) $db $opts }}
+{{- end }}
+
+{{/* mongosh/mongodump --host: "host:port", or "<set>/<member>,<member>,..." for a replica set. */}}
+{{- define "taskapp.mongodbSeed" -}}
+{{- if .Values.mongodb.replicaSet.enabled }}
+{{- printf "%s/%s" .Values.mongodb.replicaSet.name (include "taskapp.mongodbHosts" .) }}
+{{- else }}
+{{- include "taskapp.mongodbHosts" . }}
+{{- end }}
+{{- end }}
+
+{{/* Name of a Job that runs once per release revision: <prefix>-<revision>. A Job's
+pod template is immutable and a finished Job would be adopted as it is, so every
+install and upgrade (and a reinstall, which starts again at revision 1 after the
+old Jobs deleted themselves: ttlSecondsAfterFinished) creates a new one. */}}
+{{- define "taskapp.revisionJobName" -}}
+{{- printf "%s-%d" .prefix (int .ctx.Release.Revision) }}
 {{- end }}
 
 {{/* App settings ------------------------------------------------------------------- */}}
 
+{{/* HTTPS at the edge: the Ingress or the Gateway terminates TLS for both hosts. */}}
 {{- define "taskapp.tlsEnabled" -}}
-{{- and .Values.ingress.enabled .Values.ingress.tls.enabled }}
+{{- and .Values.ingress.tls.enabled (or .Values.ingress.enabled .Values.gateway.enabled) }}
 {{- end }}
 
 {{- define "taskapp.scheme" -}}
@@ -290,10 +318,104 @@ helm.sh/resource-policy: keep
 
 {{/* Checkov skips shared by the app's workloads, each with its reason. */}}
 {{- define "taskapp.checkovSkips" -}}
-checkov.io/skip1: "CKV_K8S_43=Images are referenced by tag (image.tag, default appVersion) so the chart works with locally built images; pin digests in your registry policy."
+checkov.io/skip1: "CKV_K8S_43=Images are referenced by tag (default appVersion) so the chart works with locally built images; the published chart pins digests (image.api.digest, image.ui.digest)."
 checkov.io/skip2: "CKV_K8S_15=IfNotPresent is deliberate: immutable version tags, and minikube uses images loaded into the node (pullPolicy Never)."
 {{- end }}
 
 {{- define "taskapp.terminationGracePeriodSeconds" -}}
 {{- add .Values.shutdown.preStopSeconds .Values.shutdown.drainSeconds .Values.shutdown.gracefulTimeoutSeconds 5 }}
+{{- end }}
+
+{{/* Exposure: Gateway API and cert-manager ------------------------------------------ */}}
+
+{{- define "taskapp.tlsSecretName" -}}
+{{- default (printf "%s-tls" (include "taskapp.fullname" .)) .Values.ingress.tls.secretName }}
+{{- end }}
+
+{{/* The cert-manager issuer that signs the certificate: the one named, or the ACME
+issuer the chart creates (default "<fullname>-letsencrypt"); empty: no cert-manager. */}}
+{{- define "taskapp.issuerName" -}}
+{{- $cm := .Values.ingress.tls.certManager }}
+{{- if $cm.issuer }}
+{{- $cm.issuer }}
+{{- else if $cm.acme.create }}
+{{- printf "%s-letsencrypt" (include "taskapp.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/* How cert-manager learns of the hosts: "annotation" on the Ingress (its
+ingress-shim), "certificate" (a Certificate resource: asked for, or needed because
+HTTPRoutes have no shim), or "" (no cert-manager). */}}
+{{- define "taskapp.certManagerMode" -}}
+{{- $tls := .Values.ingress.tls }}
+{{- if and (eq (include "taskapp.tlsEnabled" .) "true") (include "taskapp.issuerName" .) }}
+{{- ternary "certificate" "annotation" (or $tls.certManager.certificate .Values.gateway.enabled) }}
+{{- end }}
+{{- end }}
+
+{{/* parentRefs (a YAML list) to one listener of the chart's own Gateway: (dict "ctx" $ "listener" "http") */}}
+{{- define "taskapp.ownGatewayRefs" -}}
+{{- toYaml (list (dict "name" (include "taskapp.fullname" .ctx) "namespace" .ctx.Release.Namespace "sectionName" .listener)) }}
+{{- end }}
+
+{{/* parentRefs of the app's HTTPRoutes, as a YAML list: the Gateways named in
+gateway.parentRefs, else the chart's own Gateway (its HTTPS listener with TLS). */}}
+{{- define "taskapp.routeParentRefs" -}}
+{{- $gw := .Values.gateway }}
+{{- if $gw.parentRefs }}
+{{- toYaml $gw.parentRefs }}
+{{- else if $gw.create.enabled }}
+{{- include "taskapp.ownGatewayRefs" (dict "ctx" . "listener" (ternary "https" "http" (eq (include "taskapp.tlsEnabled" .) "true"))) }}
+{{- else }}
+{{- fail "gateway.enabled needs gateway.parentRefs (an existing Gateway to attach the routes to) or gateway.create.enabled (a Gateway of this release)" }}
+{{- end }}
+{{- end }}
+
+{{/* parentRefs for cert-manager's HTTP-01 solver route, which must be reachable over
+plain HTTP: the chart's own Gateway's "http" listener, or the Gateways named without
+their sectionName/port (which usually pick the HTTPS listener), so the route attaches
+to every listener that accepts it, the HTTP one included. */}}
+{{- define "taskapp.acmeParentRefs" -}}
+{{- if .Values.gateway.parentRefs }}
+{{- $refs := list }}
+{{- range .Values.gateway.parentRefs }}
+{{- $refs = append $refs (omit . "sectionName" "port") }}
+{{- end }}
+{{- toYaml $refs }}
+{{- else }}
+{{- include "taskapp.ownGatewayRefs" (dict "ctx" . "listener" "http") }}
+{{- end }}
+{{- end }}
+
+{{/* Pods ---------------------------------------------------------------------------- */}}
+
+{{/* A probe of an app container: the chart's (dict "default" <dict>) with the
+component's override merged over it (dict "override" <dict>). A handler in the
+override (httpGet, exec, tcpSocket, grpc) replaces the chart's handler. */}}
+{{- define "taskapp.probe" -}}
+{{- $probe := deepCopy .default }}
+{{- $override := .override | default dict }}
+{{- $handlers := list "httpGet" "exec" "tcpSocket" "grpc" }}
+{{- range $handlers }}
+{{- if hasKey $override . }}
+{{- range $handlers }}{{ $_ := unset $probe . }}{{ end }}
+{{- end }}
+{{- end }}
+{{- toYaml (mergeOverwrite $probe (deepCopy $override)) }}
+{{- end }}
+
+{{/* What the app pods read once at start from the Secrets the chart generates,
+without the random values: the MongoDB connection string with its password left
+out. Stable across renders and upgrades (generated passwords are kept), and it
+changes when the address does (e.g. standalone -> replica set), restarting the pods. */}}
+{{- define "taskapp.generatedSecretChecksum" -}}
+{{- if and .Values.mongodb.enabled (not .Values.mongodb.auth.existingSecret) }}
+{{- include "taskapp.mongodbUri" (dict "ctx" . "Values" .Values "password" "") | sha256sum }}
+{{- end }}
+{{- end }}
+
+{{/* The Prometheus operator's API is served: the ServiceMonitors can be created.
+`helm template` knows only built-in APIs unless told: --api-versions monitoring.coreos.com/v1. */}}
+{{- define "taskapp.prometheusOperatorAvailable" -}}
+{{- or (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1") (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1/ServiceMonitor") }}
 {{- end }}

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from taskapp.tasks import services
+from taskapp.tasks import selectors, services
 
 MAX_DAYS = 36_500
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         # CommandError line rather than argparse's usage text.
         age = timedelta(days=days(older_than))
         if dry_run:
-            count = services.trash_purgeable(older_than=age).count()
+            count = selectors.trash_purgeable(older_than=age).count()
             self.stdout.write(f"Would delete {count} task(s) from the trash (dry run).")
             return
         count = services.trash_purge(older_than=age)

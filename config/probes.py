@@ -1,0 +1,71 @@
+"""Liveness and readiness probes, and the middleware that answers them first.
+
+/healthz answers as long as the process serves requests: it never touches the
+database, so an outage does not make Kubernetes restart healthy pods.
+/readyz answers 200 only after a real round trip to the database, and 503 while
+the database is unreachable or while the server is draining for shutdown (the
+gunicorn master creates the file named by TASKAPP_DRAIN_FILE on SIGTERM; see
+config/gunicorn.py), so load balancers stop sending traffic first.
+"""
+
+import logging
+import os
+
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from config import metrics
+from config.outage import mark_logged, outage_reason, ping_database
+
+logger = logging.getLogger("taskapp.health")
+
+
+def is_draining() -> bool:
+    drain_file = os.environ.get("TASKAPP_DRAIN_FILE")
+    return bool(drain_file) and os.path.exists(drain_file)
+
+
+@never_cache
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request):
+    if is_draining():
+        # Expected during every shutdown: no log line (gunicorn logs the SIGTERM).
+        return mark_logged(JsonResponse({"status": "draining"}, status=503))
+    try:
+        ping_database()
+    except Exception as exc:  # any failure (down, auth refused, ...) means "not ready"
+        metrics.database_error("readiness")
+        # One warning per failed probe, without a traceback (the kubelet asks
+        # every few seconds); Django's own ERROR line for the 503 is skipped.
+        logger.warning("readiness: database unavailable: %s", outage_reason(exc))
+        return mark_logged(JsonResponse({"status": "database_unavailable"}, status=503))
+    return JsonResponse({"status": "ok"})
+
+
+# Served by ProbeMiddleware, whatever the Host header says; the URL routes
+# (config/urls.py) point at the same views.
+PROBES = {"/healthz": healthz, "/readyz": readyz}
+
+
+class ProbeMiddleware:
+    """Answer ``GET``/``HEAD /healthz`` and ``/readyz`` before any middleware
+    validates the Host header.
+
+    Probes come from the kubelet or Docker's HEALTHCHECK with the pod's address
+    or 127.0.0.1 as Host, which ALLOWED_HOSTS (the public names) refuses: 400 and
+    a DisallowedHost traceback on every check. Placed before SecurityMiddleware
+    and CommonMiddleware (the first to read the host); after the request id and
+    django-prometheus' first counters, so probes still get both.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and request.path_info in PROBES:
+            return PROBES[request.path_info](request)
+        return self.get_response(request)
