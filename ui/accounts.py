@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from taskapp.accounts import ratelimit
 from taskapp.accounts.models import ApiToken
@@ -66,9 +66,17 @@ def login_view(request):
             return redirect(_next_url(request))
         for key in keys.values():
             ratelimit.record_failure(key)
+    if form.errors:
+        _focus_password(form)
     context = {"form": form, "next": _next_url(request)}
     status = 422 if form.errors else 200
     return render(request, "ui/accounts/login.html", context, status=status)
+
+
+def _focus_password(form) -> None:
+    """After a failed log-in the username is usually right: type the password again."""
+    form.fields["username"].widget.attrs.pop("autofocus", None)
+    form.fields["password"].widget.attrs["autofocus"] = True
 
 
 def _login_keys(request) -> dict[str, str]:
@@ -102,9 +110,16 @@ def _too_many_attempts(request, wait: int):
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def logout_view(request):
+    """POST logs out. GET (a bookmark, a typed address) must not change state, and
+    must not end on a bare 405 either: it asks, or sends a logged-out visitor to log in."""
+    if request.method == "GET":
+        if not request.user.is_authenticated:
+            return redirect("login")
+        return render(request, "ui/accounts/logout.html")
     logout(request)
+    messages.info(request, _("You have been logged out."))
     return redirect("login")
 
 
@@ -127,11 +142,15 @@ def tokens(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def token_revoke(request, token_id):
     token = ApiToken.objects.filter(user=request.user, pk=token_id).first()
     if token is None:
         raise Http404
+    if request.method == "GET" or not request.POST.get("confirm"):
+        # Without JavaScript the form comes here unconfirmed (or the address was
+        # opened): ask on a page first.
+        return render(request, "ui/accounts/token_revoke.html", {"token": token})
     token.revoke()
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("tokens")

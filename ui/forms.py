@@ -98,6 +98,7 @@ class TaskFilterForm(forms.Form):
             priority=data.get("priority"),
             tag=data.get("tag") or None,
             sort=data.get("sort") or selectors.DEFAULT_SORT,
+            open_first=not trash,  # the list: done tasks sink below the open ones
             trash=trash,
             **bounds,
         )
@@ -180,7 +181,12 @@ class UUIDListField(forms.Field):
 class BulkForm(forms.Form):
     ids = UUIDListField()
     action = forms.ChoiceField(
-        choices=[("done", _("Mark selected done")), ("trash", _("Delete selected"))]
+        # restore: what the Undo of a bulk delete posts.
+        choices=[
+            ("done", _("Mark selected done")),
+            ("trash", _("Delete selected")),
+            ("restore", _("Restore")),
+        ]
     )
 
 

@@ -16,12 +16,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget
 
 from taskapp.tasks import exchange, selectors, services
 from taskapp.tasks.models import Status, Task
-from ui.decorators import login_required
+from ui.decorators import login_required, post_only, take_draft
 from ui.forms import (
     BulkForm,
     ImportForm,
@@ -173,7 +173,9 @@ def task_list(request):
     if not request.htmx and list(clean.lists()) != list(request.GET.lists()):
         return redirect(clean_url)  # the filter form without JavaScript sends every field
     context = _list_context(request, request.GET)
-    context["create_form"] = TaskCreateForm()
+    # A title typed before the session expired comes back into the add box.
+    draft = take_draft(request, reverse("task-create"))
+    context["create_form"] = TaskCreateForm(initial={"title": (draft or {}).get("title", "")})
     context["undo"] = request.session.pop("undo", None)
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, f"{TASKS}#task-list", context)
@@ -184,8 +186,8 @@ def task_list(request):
     return response
 
 
-@login_required
-@require_POST
+@login_required(keep_draft="list")
+@post_only("tasks")
 def task_create(request):
     form = TaskCreateForm(request.POST)
     if form.is_valid():
@@ -223,11 +225,11 @@ def task_row(request, task_id):
     return _render_parts(request, "task-row", context=_row_context(request, task))
 
 
-@login_required
+@login_required(keep_draft="page")
 @require_http_methods(["GET", "POST"])
 def task_edit(request, task_id):
     task = _get_task_for_user(request, task_id)
-    form = TaskEditForm(request.POST) if request.method == "POST" else TaskEditForm.for_task(task)
+    form = TaskEditForm(request.POST) if request.method == "POST" else _edit_form(request, task)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -256,6 +258,13 @@ def task_edit(request, task_id):
     return render(request, "ui/task_edit.html", context, status=status)
 
 
+def _edit_form(request, task: Task) -> TaskEditForm:
+    """The task's fields, or what was typed into them before the session expired
+    (with the version it was based on, so a change made meanwhile is not overwritten)."""
+    draft = take_draft(request, request.path)
+    return TaskEditForm(initial=draft) if draft else TaskEditForm.for_task(task)
+
+
 def _edit_fields(cleaned: dict) -> dict:
     return {
         "title": cleaned["title"],
@@ -267,7 +276,7 @@ def _edit_fields(cleaned: dict) -> dict:
 
 
 @login_required
-@require_POST
+@post_only("tasks")
 def task_actions(request):
     """What the list's one form (#bulk) posts. A row's button names its action and
     carries the task id (``done=<id>``, ``reopen=<id>``, ``trash=<id>``); the bulk
@@ -317,7 +326,7 @@ def _trash_task(request, task: Task):
 
 
 @login_required
-@require_POST
+@post_only("tasks")
 def task_undo(request, task_id):
     """Undo a delete: restore and show the list as it was."""
     task = _get_task_for_user(request, task_id)
@@ -331,25 +340,43 @@ def task_undo(request, task_id):
 
 def _tasks_bulk(request):
     form = BulkForm(request.POST)
+    undo = None
     if form.is_valid():
         action = form.cleaned_data["action"]
         result = services.tasks_bulk(
             owner=request.user, ids=form.cleaned_data["ids"], action=action
         )
-        messages.success(request, _bulk_message(action, len(result.touched)))
+        if action == "trash" and result.touched:
+            # Like a single Delete: an Undo notice (it restores exactly these tasks).
+            ids = [pk.hex for pk in result.touched]
+            undo = {"ids": ids, "title": _bulk_message(action, len(ids))}
+        else:
+            messages.success(request, _bulk_message(action, len(result.touched)))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     if not request.htmx:
+        if undo:
+            request.session["undo"] = undo
         return redirect(_back_url(request))
     context = _list_context(request, _query_of(_back_url(request)))
+    # The notice too: it shows the new Undo, or hides an Undo that was just used.
     return _render_parts(
-        request, "task-list", "counts", "messages", context={**context, "oob": True}
+        request,
+        "task-list",
+        "counts",
+        "messages",
+        "notice",
+        context={**context, "oob": True, "undo": undo},
     )
 
 
 def _bulk_message(action: str, count: int) -> str:
     if action == "done":
         return ngettext("Marked %(count)d task done.", "Marked %(count)d tasks done.", count) % {
+            "count": count
+        }
+    if action == "restore":
+        return ngettext("Restored %(count)d task.", "Restored %(count)d tasks.", count) % {
             "count": count
         }
     return ngettext(
@@ -376,7 +403,7 @@ def _after_trash_action(request):
 
 
 @login_required
-@require_POST
+@post_only("trash")
 def task_restore(request, task_id):
     task = _get_task_for_user(request, task_id)
     if _retrying_stale(request, task, lambda t: services.task_restore(task=t)) is None:
@@ -386,7 +413,7 @@ def task_restore(request, task_id):
 
 
 @login_required
-@require_POST
+@post_only("trash")
 def task_delete_forever(request, task_id):
     """Delete for good, after a confirmation: with JavaScript the browser's confirm
     dialog (hx-confirm; the button then sends ``confirm``), without it this view

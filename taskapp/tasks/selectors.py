@@ -40,6 +40,8 @@ class TaskFilter:
     overdue: bool | None = None
     trash: bool = False
     sort: str = DEFAULT_SORT
+    # Open tasks before done ones, each group in ``sort`` order (the web list).
+    open_first: bool = False
 
 
 def sort_is_valid(sort: str) -> bool:
@@ -88,7 +90,11 @@ def task_list(*, owner, filters: TaskFilter = TaskFilter(), today: date | None =
     elif filters.overdue is False:
         # Django adds the NULL handling: tasks without a due date are not overdue.
         tasks = tasks.exclude(status=Status.OPEN, due_date__lt=today)
-    return tasks.order_by(*_ordering(filters.sort))
+    ordering = _ordering(filters.sort)
+    if filters.open_first:
+        # Status values sort "open" > "done": descending puts open tasks first.
+        ordering = ["-status", *ordering]
+    return tasks.order_by(*ordering)
 
 
 def get_task(*, owner, task_id, include_trash: bool = True) -> Task:

@@ -15,7 +15,8 @@ import json5
 import jsonschema
 import pytest
 import yaml
-from conftest import ROOT
+
+from .conftest import ROOT
 
 CONFIG = ROOT / "renovate.json5"
 SCHEMA = Path(

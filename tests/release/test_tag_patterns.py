@@ -11,8 +11,9 @@ import tempfile
 
 import pytest
 import yaml
-from conftest import ROOT
 from releaselib import Release, Version, parse_tag
+
+from .conftest import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
 TAGS = [
@@ -75,7 +76,12 @@ def plan(tag: str, owner: str = "Acme-Org") -> dict | None:
     with tempfile.NamedTemporaryFile("r") as outputs:
         done = subprocess.run(
             ["bash", "-euo", "pipefail", "-c", step["run"]],
-            env={"TAG": tag, "OWNER": owner, "GITHUB_OUTPUT": outputs.name, "PATH": "/usr/bin:/bin"},
+            env={
+                "TAG": tag,
+                "OWNER": owner,
+                "GITHUB_OUTPUT": outputs.name,
+                "PATH": "/usr/bin:/bin",
+            },
             capture_output=True,
             text=True,
             timeout=30,
