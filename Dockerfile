@@ -32,14 +32,17 @@ RUN --mount=type=secret,id=ca \
     && python3 -m compileall -q --invalidation-mode unchecked-hash /opt/venv
 
 # --- Taskapp's own package metadata: config.settings.VERSION reads the version with
-# importlib.metadata, so pyproject.toml stays the one place it is written ----------
+# importlib.metadata, so pyproject.toml stays the one place it is written. The image
+# runs Taskapp from /app rather than installing it, so its dist-info (name and
+# version, all importlib.metadata needs) is written here from pyproject.toml.
 FROM python AS metadata
 WORKDIR /src
-COPY pyproject.toml README.md ./
-RUN python3 -m venv /tmp/build \
-    && /tmp/build/bin/pip install --no-cache-dir --no-deps --no-build-isolation --no-index \
-       --no-compile --target /metadata . \
-    && rm -rf /tmp/build
+COPY pyproject.toml ./
+RUN python3 -c 'import pathlib, tomllib; \
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+info = pathlib.Path("/metadata/taskapp-%s.dist-info" % project["version"]); \
+info.mkdir(parents=True); \
+info.joinpath("METADATA").write_text("Metadata-Version: 2.1\nName: %(name)s\nVersion: %(version)s\n" % project)'
 
 # --- The application, shared by both images ----------------------------------------
 FROM python AS app

@@ -63,6 +63,7 @@ ERRORS = {
 
 def codes_summary() -> str:
     """Every code with its status, for the API's description (OpenAPI, /api/docs)."""
+
     def status(code, error):
         return "any other 4xx" if code == "client_error" else error.status
 

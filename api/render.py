@@ -6,6 +6,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from taskapp.tasks import fields
+from taskapp.tasks.models import Status
+
+OPEN = Status.OPEN.value
 
 
 def json_response(data, status=200, headers=None) -> HttpResponse:
@@ -49,7 +52,7 @@ class TaskRenderer:
             "id": str(task_id),
             "url": f"{self.base_url}{task_id}",
             **fields.task_fields(row),
-            "overdue": row["status"] == "open" and due is not None and due < self.today,
+            "overdue": row["status"] == OPEN and due is not None and due < self.today,
             "in_trash": row["deleted_at"] is not None,
             "etag": f'"{task_id.hex}-{row["version"]}"',
         }

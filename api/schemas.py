@@ -16,6 +16,7 @@ from pydantic import BeforeValidator, ConfigDict, create_model, field_validator
 
 from api.render import TaskRenderer
 from taskapp.tasks.fields import (
+    BULK_ACTIONS,
     BULK_MAX_IDS,
     EXPORT_COLUMNS,
     PAGE_LIMIT_DEFAULT,
@@ -35,6 +36,10 @@ def _lower(value):
 
 StatusName = Annotated[Literal[STATUS_NAMES], BeforeValidator(_lower)]
 PriorityName = Annotated[Literal[PRIORITY_NAMES], BeforeValidator(_lower)]
+# The domain's bulk actions, but "delete" means "to the trash" here, as
+# DELETE /tasks/{id} does.
+BULK_API_NAMES = {"trash": "delete"}
+BULK_API_ACTIONS = tuple(BULK_API_NAMES.get(action, action) for action in BULK_ACTIONS)
 # name -> (type, description) of the declared task fields.
 _DECLARED = {field.name: (field.type, field.description) for field in TASK_FIELDS}
 SORT_HELP = (
@@ -156,7 +161,7 @@ class ExportQuery(Schema):
 
 
 class BulkIn(Strict):
-    action: Literal["done", "reopen", "delete", "restore", "purge"] = Field(
+    action: Literal[BULK_API_ACTIONS] = Field(
         description="done, reopen, delete (to the trash), restore (from the trash), "
         "purge (delete for good)."
     )

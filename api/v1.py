@@ -24,9 +24,8 @@ router = Router(tags=["tasks"])
 ERRORS = {
     code: schemas.ErrorOut for code in (400, 401, 404, 405, 409, 412, 413, 415, 422, 429, 503)
 }
-# The API's bulk actions are the domain's, except that "delete" means "to the
-# trash" here, as DELETE /tasks/{id} does.
-BULK_ACTION_NAMES = {"delete": "trash"}
+# The API's bulk action names -> the domain's (schemas.BULK_API_NAMES reversed).
+BULK_ACTION_NAMES = {api: domain for domain, api in schemas.BULK_API_NAMES.items()}
 
 
 IF_MATCH = {
@@ -35,7 +34,9 @@ IF_MATCH = {
     "required": False,
     "schema": {"type": "string"},
     "description": "The task's ETag as you last read it; the write answers 412 "
-    "precondition_failed if the task changed since. `*` or no header: no check.",
+    "precondition_failed if the task changed since. `*` or no header: not checked "
+    "against a version you saw, but a write to the same task landing during the "
+    "request still answers 412 (retry).",
 }
 ETAG = {
     "description": 'The task\'s version, e.g. "0b6f1c9e...-3"; send it back in If-Match.',

@@ -20,6 +20,7 @@ export DOCKER_HOST=unix://$CACHE_DIR/docker/docker.sock
 WORK=$CACHE_DIR/release-rehearsal
 ENGINE="$ROOT/scripts/runtime/docker-engine.sh"
 REGISTRY_PID=""
+REGISTRY=""
 ENGINE_STARTED=""
 
 say() { printf 'rehearsal: %s\n' "$*"; }
@@ -29,6 +30,15 @@ cleanup() {
   if [ -n "$REGISTRY_PID" ]; then
     kill "$REGISTRY_PID" 2>/dev/null || true
     wait "$REGISTRY_PID" 2>/dev/null || true
+  fi
+  # The pushed copies: the registry's storage and the engine's names for them (the
+  # port differs each run, so they would pile up).
+  rm -rf "$WORK/storage"
+  if [ -n "$REGISTRY" ]; then
+    "$DOCKER" image ls --format '{{.Repository}}:{{.Tag}}' | grep "^$REGISTRY/" \
+      | xargs -r "$DOCKER" image rm >/dev/null 2>&1 || true
+    "$DOCKER" image ls --digests --format '{{.Repository}}@{{.Digest}}' | grep "^$REGISTRY/" \
+      | xargs -r "$DOCKER" image rm >/dev/null 2>&1 || true
   fi
   if [ "$ENGINE_STARTED" = started ]; then
     CACHE_DIR=$CACHE_DIR "$ENGINE" stop >/dev/null || true
@@ -66,7 +76,8 @@ EOF
   docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
   REGISTRY_PID=$!
   for _ in $(seq 1 50); do
-    curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && return 0
+    python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
+      "http://127.0.0.1:$port/v2/" 2>/dev/null && return 0
     kill -0 "$REGISTRY_PID" 2>/dev/null || break
     sleep 0.2
   done
@@ -113,6 +124,7 @@ main() {
   port=$(free_port)
   start_registry "$port"
   registry=127.0.0.1:$port/rehearsal
+  REGISTRY=$registry
   VERSION=$(next_version)
   say "registry on 127.0.0.1:$port (pid $REGISTRY_PID); release $VERSION"
 

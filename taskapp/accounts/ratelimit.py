@@ -1,13 +1,15 @@
 """Rate limiting of failures (bad passwords, unknown or revoked API tokens).
 
 Only failures count, so a user who signs in correctly is never slowed down. After
-settings.RATE_LIMIT_FAILURES failures from one client within
-settings.RATE_LIMIT_WINDOW seconds, further attempts answer 429 with Retry-After
-until the window ends (successful or not).
+settings.RATE_LIMIT_FAILURES failures for one key within settings.RATE_LIMIT_WINDOW
+seconds, further attempts answer 429 with Retry-After until the window ends
+(successful or not).
 
-Log-ins count per client *and* username (``client_user_key``), so people behind one
-shared address (an office, a VPN) do not lock each other out, plus a looser per-client
-cap against one client trying many usernames (ui/accounts.py, docs/ui.md).
+The key says who is counted. Bad API tokens: per client address (``client_key``; a
+token names no user). Log-ins: per client address *and* username
+(``client_user_key``), so people behind one shared address (an office, a VPN) do not
+lock each other out, plus a looser per-address cap against one client trying many
+usernames (ui/accounts.py, docs/ui.md).
 """
 
 import hashlib

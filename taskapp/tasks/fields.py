@@ -29,6 +29,7 @@ from taskapp.tasks.models import (
 PAGE_LIMIT_DEFAULT = 50
 PAGE_LIMIT_MAX = 100
 BULK_MAX_IDS = 1_000
+BULK_ACTIONS = ("done", "reopen", "trash", "restore", "purge")
 IMPORT_MAX_ROWS = 10_000
 
 STATUS_NAMES = tuple(Status.values)  # ("open", "done")

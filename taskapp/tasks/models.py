@@ -3,6 +3,8 @@
 Primary keys are UUIDs stored in the ``_id`` column so that the same models and
 migrations serve SQLite and MongoDB (where the key is the document ``_id``).
 Writes go through taskapp.tasks.services; reads through taskapp.tasks.selectors.
+What a task shows the outside (API, exports, admin) is declared once in
+taskapp.tasks.fields; the rules its fields are held to are taskapp.tasks.validators.
 """
 
 import uuid
@@ -14,6 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The limits of a task's fields: the model, the validators, the forms and the
+# published API schema all read these.
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
 TAGS_MAX = 20

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taskapp.tasks import metrics, selectors
-from taskapp.tasks.fields import IMPORT_MAX_ROWS, PUT_DEFAULTS
+from taskapp.tasks.fields import BULK_ACTIONS, IMPORT_MAX_ROWS, PUT_DEFAULTS
 from taskapp.tasks.models import Status, Task, TaskTag
 from taskapp.tasks.validators import clean_ids, clean_task_fields
 
@@ -220,8 +220,6 @@ def _delete_tasks(tasks) -> int:
 
 
 # --- Many tasks -------------------------------------------------------------------
-
-BULK_ACTIONS = ("done", "reopen", "trash", "restore", "purge")
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,8 @@ def clean_priority(value) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value in Priority.values:
         return value
     if isinstance(value, str):
-        return int(Priority.from_name(value.strip() or "normal"))
+        # A blank cell (a CSV import) means the default, as a missing one does.
+        return int(Priority.from_name(value.strip() or Priority.NORMAL.key))
     raise ValidationError(
         _("Priority must be one of low, normal, high, urgent."), code="invalid_choice"
     )

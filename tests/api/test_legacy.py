@@ -155,7 +155,7 @@ def test_it_does_not_reach_another_users_task(api_client, other_user, other_task
 
 
 def test_root_view_mounted_at_the_host_root_on_the_api_role(rf, settings):
-    # taskapp/urls.py mounts api.urls.api_root at "/" when TASKAPP_ROLE=api.
+    # api/urls.py mounts api_root at "/" when TASKAPP_ROLE=api.
     from api.urls import api_root
 
     settings.ROLE = "api"

@@ -14,6 +14,7 @@ from taskapp.tasks import services
 SCREENSHOTS = Path(os.environ.get("ARTIFACTS", "test-artifacts")) / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
+PHONE_375 = {"width": 375, "height": 740}  # issue 11's phone
 
 # Set on `window` before an action; it survives only if the page did not navigate.
 MARKER = "__taskappNoReload"
@@ -41,6 +42,13 @@ def rows(page):
 def row(page, title: str):
     """The list row of the task called ``title`` (found by its Done checkbox)."""
     return rows(page).filter(has=done_box(page, title))
+
+
+def open_filters(page) -> None:
+    """Unfold the filters (status, priority, ...) behind the "Filters" toggle."""
+    toggle = page.locator("#filters summary")
+    if toggle.locator("xpath=..").get_attribute("open") is None:
+        toggle.click()
 
 
 def editor(page):
@@ -158,3 +166,42 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / name
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def slow_network(page, latency_ms: int = 300):
+    """Every request of ``page`` takes ``latency_ms`` longer (Chromium's own network
+    emulation through CDP, as DevTools' throttling does; loopback included)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": latency_ms, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    return cdp
+
+
+# Records, for each element that becomes aria-busy, how long after the user's last
+# input event (click, key, change) it did: the busy state's delay as a user sees it.
+_WATCH_BUSY = """() => {
+    window.__busyDelays = [];
+    let started = performance.now();
+    for (const type of ['pointerdown', 'keydown', 'change']) {
+        document.addEventListener(type, () => { started = performance.now(); }, true);
+    }
+    new MutationObserver(changes => {
+        for (const change of changes) {
+            if (change.target.getAttribute('aria-busy') === 'true') {
+                window.__busyDelays.push(performance.now() - started);
+            }
+        }
+    }).observe(document.body, {attributes: true, attributeFilter: ['aria-busy'], subtree: true});
+}"""
+
+
+def watch_busy(page) -> None:
+    page.evaluate(_WATCH_BUSY)
+
+
+def busy_delays(page) -> list[float]:
+    """The delays recorded since the last call (ms)."""
+    return page.evaluate("() => window.__busyDelays.splice(0)")

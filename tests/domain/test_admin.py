@@ -242,6 +242,10 @@ def test_it_creates_a_token_and_shows_the_secret_once(staff_client, user):
     assert "no-store" in response["Cache-Control"]
     token = ApiToken.objects.get()
     assert token.name == "ci"
+    # The admin's object is the issued token: the log entry and the page name it.
+    entry = LogEntry.objects.get()
+    assert (entry.object_id, entry.object_repr) == (str(token.pk), str(token))
+    assert f"Token “ci” for {user.username} was created." in response.content.decode()
     raw = re.search(r'<code id="new-token">([^<]+)</code>', response.content.decode()).group(1)
     assert ApiToken.objects.for_raw_token(raw) == token
     # Not in a message (a cookie may store those), so in no later response.

@@ -137,3 +137,35 @@ def test_it_refuses_an_unknown_bump_in_one_line(repo):
         "push-new-tag: error: unknown bump 'huge': use major, minor or patch"
     )
     assert "Traceback" not in refused.stderr
+
+
+def test_a_rejected_push_is_one_line_and_keeps_the_local_tag(repo, tmp_path):
+    # Someone else pushed to main meanwhile: the atomic push refuses both refs.
+    other = tmp_path / "other"
+    repo.git("clone", "--quiet", str(repo.origin), str(other))
+    (other / "NEWS").write_text("news\n")
+    for args in (("add", "NEWS"), ("commit", "--quiet", "-m", "News"), ("push", "--quiet")):
+        repo.git("-C", str(other), *args)
+
+    refused = repo.push_new_tag("api", "patch", "--push")
+
+    assert refused.returncode == 2
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert refused.stderr.startswith(
+        "push-new-tag: error: git push --atomic origin main api-v0.1.1"
+    )
+    assert "api-v0.1.1" not in repo.git("ls-remote", "--tags", str(repo.origin))
+
+
+def test_it_refuses_to_run_outside_the_taskapp_repository(repo):
+    (repo.path / "deploy").rename(repo.path / "elsewhere")
+    repo.git("add", "-A")
+    repo.git("commit", "--quiet", "-m", "Move")
+
+    refused = repo.push_new_tag("api", "patch")
+
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        "push-new-tag: error: no chart at deploy/helm/taskapp: "
+        "run push-new-tag in the Taskapp repository"
+    )

@@ -157,3 +157,13 @@ def test_patch_updates_merge_themselves_and_majors_do_not():
 
     assert automerging and all("major" not in r["matchUpdateTypes"] for r in automerging)
     assert any("patch" in r["matchUpdateTypes"] for r in automerging)
+
+
+def test_the_dockerfile_base_is_pinned_by_digest_where_renovate_reads_it():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+
+    # The dockerfile manager follows ARG defaults used in FROM; it needs the digest.
+    assert re.search(
+        r"^ARG PYTHON_IMAGE=python:3\.11[^@\s]*@sha256:[a-f0-9]{64}$", dockerfile, re.M
+    )
+    assert re.search(r"^FROM \$\{PYTHON_IMAGE\}", dockerfile, re.M)

@@ -6,8 +6,10 @@ import json
 import re
 import subprocess
 import time
+import tomllib
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +17,7 @@ pytestmark = pytest.mark.container
 
 DOCKER = "/usr/bin/docker"  # the client that matches Debian's daemon
 SIZE_BUDGET_MB = 250
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
 
 def docker(*args: str, check=True) -> str:
@@ -117,6 +120,14 @@ def test_it_has_no_compilers_and_no_pip(image):
         "for tool in gcc cc c++ make pip pip3; do command -v $tool; done; true",
     )  # fmt: skip
     assert found == ""
+
+
+def test_it_reports_the_version_written_in_pyproject(api):
+    version = tomllib.loads(PYPROJECT.read_text())["project"]["version"]
+    status, _, body = http(f"{api.url}/api/")
+    assert (status, json.loads(body)["version"]) == (200, version)
+    labels = json.loads(docker("image", "inspect", api.image))[0]["Config"]["Labels"]
+    assert labels["org.opencontainers.image.version"] == version
 
 
 def test_it_runs_with_a_read_only_root_filesystem(api):

@@ -154,3 +154,12 @@ def test_it_opens_a_connection_per_request_when_asked(tmp_path):
         "CONN_MAX_AGE", TASKAPP_DATA_DIR=str(tmp_path), TASKAPP_DB_CONN_MAX_AGE="0"
     )
     assert age == 0
+
+
+def test_its_version_is_the_one_written_in_pyproject(settings):
+    # Single-sourced: pyproject.toml -> the package's metadata -> settings.VERSION
+    # (the UI footer, the API's root document and its OpenAPI info).
+    import tomllib
+
+    written = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert written == settings.VERSION

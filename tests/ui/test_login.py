@@ -3,10 +3,9 @@ import pytest
 from tests.ui.helpers import form_data
 
 
-def signed_in(client) -> int | None:
-    """The id of the user the client's session is logged in as, if any."""
-    user_id = client.session.get("_auth_user_id")
-    return None if user_id is None else int(user_id)
+def signed_in(client) -> str | None:
+    """The id (as text: an ObjectId on MongoDB) of the user the session is logged in as."""
+    return client.session.get("_auth_user_id")
 
 
 def test_it_logs_in_and_follows_next(client, user):
@@ -55,7 +54,7 @@ def test_it_limits_per_client(client, user, low_limit):
     assert client.post("/accounts/login/", data).status_code == 429
     assert signed_in(client) is None
     assert client.post("/accounts/login/", data, **other).status_code == 302
-    assert signed_in(client) == user.pk
+    assert signed_in(client) == str(user.pk)
 
 
 def test_a_success_clears_the_failures(client, user, low_limit):
@@ -66,7 +65,7 @@ def test_a_success_clears_the_failures(client, user, low_limit):
         client.post("/accounts/login/", {"username": "ann", "password": "nope"})
     response = client.post("/accounts/login/", {"username": "ann", "password": "correct horse 1"})
     assert response.status_code == 302
-    assert signed_in(client) == user.pk
+    assert signed_in(client) == str(user.pk)
 
 
 @pytest.mark.usefixtures("low_limit")
@@ -76,7 +75,7 @@ def test_it_limits_per_username_so_a_shared_address_still_works(client, user, ot
         client.post("/accounts/login/", {"username": "bob", "password": "nope"})
     data = {"username": "ann", "password": "correct horse 1"}
     assert client.post("/accounts/login/", data).status_code == 302
-    assert signed_in(client) == user.pk
+    assert signed_in(client) == str(user.pk)
 
 
 @pytest.mark.usefixtures("low_limit")
@@ -98,7 +97,7 @@ def test_it_caps_one_client_trying_many_usernames(client, user):
     response = client.post("/accounts/login/", data)
     assert response.status_code == 429 and "_auth_user_id" not in client.session
     assert client.post("/accounts/login/", data, REMOTE_ADDR="10.0.0.9").status_code == 302
-    assert signed_in(client) == user.pk
+    assert signed_in(client) == str(user.pk)
 
 
 @pytest.mark.usefixtures("low_limit")

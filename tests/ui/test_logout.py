@@ -12,6 +12,9 @@ def test_it_logs_out_with_post(logged_in_client):
     assert logged_in_client.get("/").status_code == 302
 
 
-def test_it_refuses_get(logged_in_client):
-    assert logged_in_client.get("/accounts/logout/").status_code == 405
+def test_a_get_asks_instead_of_logging_out(logged_in_client):
+    # Issue 11: no bare 405; a GET changes nothing and offers the POST form.
+    response = logged_in_client.get("/accounts/logout/")
+    assert response.status_code == 200
+    assert "/accounts/logout/" in [form["action"] for form in forms_in(response.content).values()]
     assert logged_in_client.get("/").status_code == 200

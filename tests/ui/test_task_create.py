@@ -44,10 +44,10 @@ def test_it_shows_errors_on_the_full_page_without_javascript(logged_in_client):
     assert not Task.objects.exists()
 
 
-def test_it_refuses_get(logged_in_client):
+def test_a_get_creates_nothing_and_returns_to_the_list(logged_in_client):
+    # Issue 11: the address bar after a failed no-JS add must not end on a 405.
     response = logged_in_client.get("/tasks/new/?title=Sneaky")
-    assert response.status_code == 405
-    assert response["Allow"] == "POST"
+    assert response.status_code == 302 and response["Location"] == "/"
     assert not Task.objects.exists()
 
 

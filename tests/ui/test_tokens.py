@@ -40,7 +40,7 @@ def test_it_needs_a_name(logged_in_client):
 
 def test_it_revokes(logged_in_client, user):
     token, raw = ApiToken.issue(user=user, name="old")
-    response = logged_in_client.post(f"/accounts/tokens/{token.id}/revoke/")
+    response = logged_in_client.post(f"/accounts/tokens/{token.id}/revoke/", {"confirm": "1"})
     assert response.status_code == 302
     assert ApiToken.objects.for_raw_token(raw) is None
     html = logged_in_client.get("/accounts/tokens/").content.decode()

@@ -1,6 +1,7 @@
 /* Taskapp's own behaviour on top of htmx: theme toggle, keyboard shortcuts, Escape to
    cancel, the Undo notice's timer, focus after htmx swaps, copy-to-clipboard, a notice
-   when a request fails.
+   when a request fails; and the feel on slow networks: the add box never loses typing,
+   every request shows a busy state at once (aria-busy), nothing is submitted twice.
    No inline scripts anywhere (the CSP forbids them); everything works without this file. */
 (function () {
   "use strict";
@@ -8,6 +9,11 @@
   var NOTICE_MS = 8000;
   var noticeTimer = null;
   var lastControl = null;  // selector of the row control to refocus after a row swap
+  var FOCUS_ADD_KEY = "taskapp-focus-add";  // set by log-in/sign-up: focus the add box next
+  var pendingTitles = [];  // titles taken from the add box, in order, not yet sent
+  var sendingTitle = null;  // the title of the create request in flight
+  var typedMeanwhile = "";  // what the add box held when a 422 answer replaced it
+  var focusAfter = null;  // what to focus after the next swap: "list" or a task id
 
   function $(selector, scope) { return (scope || document).querySelector(selector); }
   function focus(el) { if (el) { el.focus(); } }
@@ -74,14 +80,93 @@
     }, NOTICE_MS);
   }
 
-  /* Row buttons post the list's form (#bulk), so htmx marks the form, not the row:
-     mark the row as in flight, and remember which control to refocus afterwards. */
+  /* Every submit, before htmx sees it (capture phase).
+     The add box: take the title now and clear the box, so typing goes on while the
+     request runs (hx-sync queues each Enter; configRequest sends the title taken here).
+     Anything else: one request at a time per row or form (no double submit), marked
+     busy at once; a form with data-confirm asks first. */
   function onSubmit(event) {
+    var form = event.target;
     var button = event.submitter;
+    ensureProcessed(form);
+    if (form.matches("[data-create]") && window.htmx) {
+      var input = $("#new-task", form);
+      var busy = form.getAttribute("aria-busy") === "true" || pendingTitles.length > 0;
+      if (!input.value.trim() && busy) { stop(event); return; }  // Enter on an empty box while adding
+      pendingTitles.push(input.value);
+      input.value = "";
+      updateCounter(input);
+      return;
+    }
     var item = button && button.closest(".tasks > li");
-    if (!item) { return; }
-    item.classList.add("htmx-request");
-    lastControl = button.getAttribute("role") === "checkbox" ? "[role=checkbox]" : null;
+    var owner = item || form;
+    if (owner.getAttribute("aria-busy") === "true") { stop(event); return; }
+    if (form.hasAttribute("data-confirm") && !confirmed(form)) { stop(event); return; }
+    setBusy(owner, true);
+    if (button) { setBusy(button, true); }
+    if (item) {
+      lastControl = button.getAttribute("role") === "checkbox" ? "[role=checkbox]" : null;
+    }
+    if (!form.hasAttribute("hx-post")) {
+      // A plain form navigates; if the browser stays (download, back), let it submit again.
+      window.addEventListener("pageshow", function () { setBusy(owner, false); if (button) { setBusy(button, false); } }, { once: true });
+    }
+  }
+
+  /* htmx wires up swapped-in content when it settles (20 ms later): a fast click in
+     between would submit or follow it as a plain page load. Wire it up now; listeners
+     added during the capture phase still hear this event. */
+  var processed = new WeakSet();  // elements htmx has wired up (htmx:afterProcessNode)
+  function ensureProcessed(el) {
+    var owner = window.htmx && el && el.closest && el.closest("[hx-post], [hx-get], [hx-boost]");
+    if (owner && !processed.has(owner)) { window.htmx.process(owner); }
+  }
+
+  function stop(event) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+
+  /* Revoking a token asks first; without JavaScript the view answers a page that asks. */
+  function confirmed(form) {
+    if (!window.confirm(form.getAttribute("data-confirm"))) { return false; }
+    var field = $("input[name=confirm]", form) || document.createElement("input");
+    field.type = "hidden";
+    field.name = "confirm";
+    field.value = "1";
+    form.appendChild(field);
+    return true;
+  }
+
+  function setBusy(el, on) {
+    if (!el) { return; }
+    if (on) { el.setAttribute("aria-busy", "true"); } else { el.removeAttribute("aria-busy"); }
+  }
+
+  /* Busy from the moment htmx sends: what the request changes (its target: list, row),
+     the element that sent it (form, link) and, for links and buttons, the control. */
+  function beforeRequest(event) {
+    var detail = event.detail;
+    var elt = detail.elt;
+    var trigger = detail.requestConfig && detail.requestConfig.triggeringEvent;
+    var fromRow = trigger && trigger.submitter && trigger.submitter.closest(".tasks > li");
+    setBusy(elt, true);
+    if (!fromRow) { setBusy(detail.target, true); }  // a row's button: the row shows it
+    if (elt.closest(".pager")) { focusAfter = "list"; }
+    var undo = elt.closest("[data-undo]");
+    if (undo) { focusAfter = undo.getAttribute("data-undo").replace(/-/g, ""); }
+    if (elt.matches("[data-create]")) {
+      var button = $("button[type=submit]", elt);
+      setBusy(button, true);
+    }
+  }
+
+  function clearBusy() {
+    document.querySelectorAll("[aria-busy=true]").forEach(function (el) {
+      if (!el.matches("[data-create]") || !pendingTitles.length) { setBusy(el, false); }
+    });
+    var create = $("[data-create]");
+    if (create && create.getAttribute("aria-busy") !== "true") { setBusy($("button[type=submit]", create), false); }
   }
 
   /* The rows' buttons belong to #bulk by their form attribute. htmx sends the pressed
@@ -92,6 +177,10 @@
     var button = trigger && trigger.submitter;
     if (button && button.name && button.form === event.detail.elt) {
       event.detail.parameters[button.name] = button.value;
+    }
+    if (event.detail.elt.matches("[data-create]") && pendingTitles.length) {
+      sendingTitle = pendingTitles.shift();
+      event.detail.parameters.title = sendingTitle;
     }
   }
 
@@ -121,13 +210,39 @@
 
   function afterRequest(event) {
     var elt = event.detail.elt;
-    document.querySelectorAll(".tasks > li.htmx-request").forEach(function (item) {
-      item.classList.remove("htmx-request");  // a failed request leaves the row in place
-    });
-    var ok = event.detail.xhr && event.detail.xhr.status < 300;
-    if (ok && elt.isConnected && elt.matches("[data-create]")) {
-      elt.reset();
-      focus($("#new-task"));
+    var xhr = event.detail.xhr;
+    var status = xhr ? xhr.status : 0;
+    clearBusy();
+    if (!elt.matches("[data-create]")) { return; }
+    var title = sendingTitle;
+    sendingTitle = null;
+    var input = $("#new-task");
+    if (!input) { return; }
+    if (status >= 200 && status < 300) {
+      clearFieldError(input);  // an earlier "This field is required." is history now
+      // Back to typing, unless the user went on elsewhere meanwhile.
+      var active = document.activeElement;
+      if (active === document.body || (active && active.closest("[data-create]"))) { focus(input); }
+    } else if (status !== 422 && title && !input.value) {
+      input.value = title;  // no answer or a server error: the title is not lost
+      updateCounter(input);
+    }
+  }
+
+  function clearFieldError(input) {
+    var error = input.getAttribute("aria-describedby") && $("#" + input.getAttribute("aria-describedby"));
+    if (error && error.classList.contains("field-error")) { error.remove(); }
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+  }
+
+  /* A 422 answer replaces the add form (the error next to the field): keep what was
+     typed while it was on its way. */
+  function beforeSwap(event) {
+    var input = $("#new-task");
+    typedMeanwhile = "";
+    if (input && event.detail.xhr.status === 422 && event.detail.elt.matches("[data-create]")) {
+      typedMeanwhile = input.value;
     }
   }
 
@@ -136,12 +251,21 @@
     if (target && !target.isConnected && target.tagName === "LI") {
       // An outerHTML swap replaced the row: continue with its successor.
       target = rowOf(taskIdOf(target));
+    } else if (target && !target.isConnected && target.id) {
+      target = document.getElementById(target.id);  // the list or the add form, replaced
     }
+    if (focusAfter && afterPagerOrUndo(target)) { return; }
+    if (target && target.isConnected) { setupCounters(target); }
+    setupSelectAll();
     if (!target || !target.isConnected) {
       // A deleted row: keep the keyboard user close to where they were.
       if (document.activeElement === document.body) { focus($("#notice button")); }
       scheduleNotice();
       return;
+    }
+    if (target.matches("#create-form") && typedMeanwhile) {
+      $("#new-task").value = typedMeanwhile;
+      typedMeanwhile = "";
     }
     var edit = target.matches("[data-edit]") ? target : $("[data-edit]", target);
     if (edit) {
@@ -154,6 +278,102 @@
     }
     lastControl = null;
     scheduleNotice();
+  }
+
+  /* After Next/Previous: the top of the new page of the list, not where Next was.
+     After Undo: the restored task. */
+  function afterPagerOrUndo(target) {
+    var wanted = focusAfter;
+    focusAfter = null;
+    var list = $("#task-list");
+    if (wanted === "list" && list) {
+      list.scrollIntoView({ block: "start" });
+      list.focus({ preventScroll: true });
+    } else if (wanted !== "list") {
+      var item = rowOf(wanted);
+      if (!item) { return false; }
+      focus($("[role=checkbox]", item));
+    }
+    scheduleNotice();
+    return true;
+  }
+
+  /* The title's limit is 200 characters: say how many are left when close to it. */
+  var COUNTER_FROM = 20;
+  function updateCounter(input) {
+    if (!input || !input.maxLength || input.maxLength < 0) { return; }
+    var left = input.maxLength - input.value.length;
+    var counter = document.getElementById(input.id + "-counter");
+    if (left > COUNTER_FROM) {
+      if (counter) { counter.hidden = true; }
+      return;
+    }
+    if (!counter) {
+      counter = document.createElement("small");
+      counter.id = input.id + "-counter";
+      counter.className = "counter";
+      counter.setAttribute("aria-live", "polite");
+      input.insertAdjacentElement("afterend", counter);
+      var next = counter.nextElementSibling;
+      if (next && next.tagName === "BUTTON") { next.insertAdjacentElement("afterend", counter); }
+    }
+    counter.hidden = false;
+    counter.classList.toggle("is-over", left <= 0);
+    counter.textContent = (document.body.getAttribute("data-left") || "{n}").replace("{n}", String(left));
+  }
+
+  function setupCounters(scope) {
+    (scope || document).querySelectorAll("input[name=title][maxlength]").forEach(updateCounter);
+  }
+
+  /* "Select all" ticks every row's Select box (the bulk form's); JavaScript only. */
+  function setupSelectAll() {
+    var box = $("[data-select-all]");
+    if (!box) { return; }
+    box.closest("label").hidden = false;
+    var rows = function () { return document.querySelectorAll(".tasks > li > [name=ids]"); };
+    var sync = function () {
+      var all = Array.prototype.slice.call(rows());
+      var ticked = all.filter(function (b) { return b.checked; }).length;
+      box.checked = all.length > 0 && ticked === all.length;
+      box.indeterminate = ticked > 0 && ticked < all.length;
+    };
+    if (!box.hasAttribute("data-ready")) {
+      box.setAttribute("data-ready", "");
+      box.addEventListener("change", function () {
+        rows().forEach(function (b) { b.checked = box.checked; });
+      });
+    }
+    sync();
+  }
+
+  function onChange(event) {
+    if (event.target.matches(".tasks > li > [name=ids]")) { setupSelectAll(); }
+  }
+
+  /* The filters fold behind "Filters" on phones; wide screens have room. */
+  function setupFilters() {
+    var more = $("[data-filters]");
+    if (more && window.matchMedia && window.matchMedia("(min-width: 40rem)").matches) { more.open = true; }
+  }
+
+  /* After log-in or sign-up, the add box has the focus (the next thing to do). */
+  function setupFocusAfterLogin() {
+    var wanted = false;
+    try {
+      wanted = sessionStorage.getItem(FOCUS_ADD_KEY) === "1";
+      sessionStorage.removeItem(FOCUS_ADD_KEY);
+    } catch (e) { /* storage blocked */ }
+    document.querySelectorAll("[data-focus-add-next]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        try { sessionStorage.setItem(FOCUS_ADD_KEY, "1"); } catch (e) { /* storage blocked */ }
+      });
+    });
+    var input = $("#new-task");
+    if (wanted && input) {
+      focus(input);
+      input.setSelectionRange(input.value.length, input.value.length);
+    }
   }
 
   /* htmx drops 4xx/5xx answers (but 409/422, which carry a form or a message) and
@@ -204,7 +424,22 @@
     setupTheme();
     setupMenu();
     setupCopy();
-    document.addEventListener("submit", onSubmit);
+    // htmx (loaded first) has wired up the page itself already; later content reports in.
+    document.querySelectorAll("[hx-post], [hx-get], [hx-boost]").forEach(function (el) { processed.add(el); });
+    document.addEventListener("htmx:afterProcessNode", function (event) { processed.add(event.target); });
+    document.addEventListener("submit", onSubmit, true);
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[hx-get], a[hx-boost]");
+      if (link) { ensureProcessed(link); }
+    }, true);
+    document.addEventListener("change", onChange);
+    document.addEventListener("input", function (event) {
+      if (event.target.matches("input[name=title][maxlength]")) { updateCounter(event.target); }
+    });
+    setupFilters();
+    setupCounters();
+    setupSelectAll();
+    setupFocusAfterLogin();
     document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });
@@ -214,7 +449,9 @@
     });
     document.addEventListener("keydown", onKeydown);
     document.body.addEventListener("htmx:configRequest", onConfigRequest);
+    document.body.addEventListener("htmx:beforeRequest", beforeRequest);
     document.body.addEventListener("htmx:afterRequest", afterRequest);
+    document.body.addEventListener("htmx:beforeSwap", beforeSwap);
     document.body.addEventListener("htmx:afterSettle", afterSettle);
     document.body.addEventListener("htmx:responseError", function () { showProblem("data-err"); });
     document.body.addEventListener("htmx:sendError", function () { showProblem("data-off"); });
