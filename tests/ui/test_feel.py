@@ -56,7 +56,7 @@ def _tasks(user, *titles):
 
 
 def test_bulk_delete_answers_an_undo_that_restores_those_tasks(logged_in_client, user):
-    milk, bread, keep = _tasks(user, "Milk", "Bread", "Keep")
+    milk, bread, _kept = _tasks(user, "Milk", "Bread", "Kept")
     data = {"action": "trash", "ids": [milk.id.hex, bread.id.hex], "next": "/"}
     html = logged_in_client.post("/tasks/actions/", data, **HX).content.decode()
     assert "Moved 2 tasks to the trash." in html
@@ -84,9 +84,12 @@ def test_bulk_delete_without_javascript_shows_undo_on_the_next_page(logged_in_cl
 
 
 def test_done_tasks_come_after_open_ones_in_every_sort(logged_in_client, user):
-    old, done, new = _tasks(user, "A old", "B done", "C new")
+    _, done, _ = _tasks(user, "A old", "B done", "C new")
     services.task_set_status(task=done, status=Status.DONE)
-    for query, expected in [("", ["C new", "A old", "B done"]), ("?sort=title", ["A old", "C new", "B done"])]:
+    for query, expected in [
+        ("", ["C new", "A old", "B done"]),
+        ("?sort=title", ["A old", "C new", "B done"]),
+    ]:
         html = logged_in_client.get(f"/{query}").content.decode()
         titles = re.findall(r'<span id="t[^"]*">([^<]+)</span>', html)
         assert titles == expected, query
@@ -175,7 +178,9 @@ def test_logging_out_says_so(logged_in_client):
 
 
 def test_a_failed_login_focuses_the_password(client, user):
-    html = client.post("/accounts/login/", {"username": "ann", "password": "wrong"}).content.decode()
+    html = client.post(
+        "/accounts/login/", {"username": "ann", "password": "wrong"}
+    ).content.decode()
     assert re.search(r'<input type="password" name="password"[^>]*autofocus', html)
     assert not re.search(r'<input type="text" name="username"[^>]*autofocus', html)
     assert 'value="ann"' in html

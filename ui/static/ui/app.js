@@ -98,6 +98,7 @@
       updateCounter(input);
       return;
     }
+    if (form.getAttribute("method") === "dialog") { return; }  // closes a dialog, sends nothing
     var item = button && button.closest(".tasks > li");
     var owner = item || form;
     if (owner.getAttribute("aria-busy") === "true") { stop(event); return; }
