@@ -52,7 +52,7 @@ run: $(VENV)/.installed ## Run Taskapp on http://127.0.0.1:8000 (SQLite in ./dat
 PYTEST := $(BIN)/python -m pytest
 FAST_TESTS := -m "not browser and not container and not deploy"
 
-test: ## Run every test: both databases, browser, images, chart, infra (installs what it needs)
+test: ## Run every test: both databases, browser, images, chart, infra, release (installs what it needs)
 	$(MAKE) lint
 	$(MAKE) test-py
 	$(MAKE) test-mongo
@@ -60,6 +60,7 @@ test: ## Run every test: both databases, browser, images, chart, infra (installs
 	$(MAKE) smoke
 	$(MAKE) test-deploy
 	$(MAKE) test-infra
+	$(MAKE) test-release
 	@echo ""
 	@echo "All checks passed. Screenshots and reports: $(ARTIFACTS)"
 

@@ -59,7 +59,19 @@ def helm() -> str:
 
 
 def render(values_file: Path | None) -> list[dict]:
-    cmd = [helm(), "template", RELEASE, str(CHART), "--namespace", NAMESPACE]
+    # The chart renders a ServiceMonitor only where the cluster serves its API; a
+    # profile that enables it (production) means a cluster with the Prometheus
+    # operator, so the rendered overlay keeps it.
+    cmd = [
+        helm(),
+        "template",
+        RELEASE,
+        str(CHART),
+        "--namespace",
+        NAMESPACE,
+        "--api-versions",
+        "monitoring.coreos.com/v1",
+    ]
     if values_file:
         cmd += ["--values", str(values_file)]
     for value in KUSTOMIZE_VALUES:
