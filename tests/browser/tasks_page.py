@@ -180,21 +180,24 @@ def slow_network(page, latency_ms: int = 300):
     return cdp
 
 
-# Records, for each element that becomes aria-busy, how long after the user's last
-# input event (click, key, change) it did: the busy state's delay as a user sees it.
+# Records, for each element that becomes aria-busy (was not before), how long after
+# the user's last action event (click, key, change, typing) it did: the busy state's
+# delay as the page sees it.
 _WATCH_BUSY = """() => {
     window.__busyDelays = [];
     let started = performance.now();
-    for (const type of ['pointerdown', 'keydown', 'change']) {
+    for (const type of ['click', 'keydown', 'change', 'input']) {
         document.addEventListener(type, () => { started = performance.now(); }, true);
     }
     new MutationObserver(changes => {
         for (const change of changes) {
-            if (change.target.getAttribute('aria-busy') === 'true') {
+            if (change.target.getAttribute('aria-busy') === 'true' && change.oldValue !== 'true') {
                 window.__busyDelays.push(performance.now() - started);
             }
         }
-    }).observe(document.body, {attributes: true, attributeFilter: ['aria-busy'], subtree: true});
+    }).observe(document.body, {
+        attributes: true, attributeFilter: ['aria-busy'], attributeOldValue: true, subtree: true,
+    });
 }"""
 
 

@@ -12,11 +12,13 @@ from taskapp.tasks import services
 from taskapp.tasks.models import Task
 from tests.browser.tasks_page import (
     PHONE_375,
+    assert_not_reloaded,
     busy_delays,
     contrast,
     done_box,
     editor,
     expect_titles,
+    mark_page,
     new_task_box,
     open_filters,
     row,
@@ -341,3 +343,42 @@ def test_the_double_submit_guard_leaves_dialogs_alone(pages, user):
         page.get_by_role("button", name="Keyboard shortcuts").click()
         dialog.get_by_role("button", name="Close").click()
         expect(dialog).to_be_hidden()
+
+
+def test_a_click_before_htmx_wires_up_new_content_is_not_a_page_load(pages, user):
+    """htmx wires up swapped-in content when it settles; a click before that (fast
+    hands, a slow phone) waits for it instead of becoming a plain page load."""
+    make_tasks(user, 2)
+    page = pages.open(user=user)
+    page.evaluate("htmx.config.defaultSettleDelay = 1500")  # a wide window
+    mark_page(page)
+    new_task_box(page).fill("Task 03")
+    new_task_box(page).press("Enter")
+    expect(done_box(page, "Task 03")).to_be_visible()  # swapped in, not yet wired up
+    page.get_by_role("button", name="Edit Task 01").click()
+    expect(editor(page)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/$"))  # inline, not the edit page
+    assert_not_reloaded(page)
+
+
+def test_done_and_delete_show_at_once_and_come_back_on_failure(pages, user):
+    make_tasks(user, 2)
+    page = pages.open(user=user)
+    slow_network(page, LATENCY_MS)
+    done_box(page, "Task 01").click()
+    expect(done_box(page, "Task 01")).to_be_checked(timeout=BUSY_WITHIN_MS)  # before the answer
+    expect(row(page, "Task 01")).to_have_class(re.compile(r"\bis-done\b"))
+    row(page, "Task 02").get_by_role("button", name="Delete Task 02").click()
+    expect(row(page, "Task 02")).to_be_hidden(timeout=BUSY_WITHIN_MS)
+    expect(page.get_by_role("status").get_by_role("button", name="Undo")).to_be_visible()
+    assert Task.objects.get(title="Task 01").status == "done"
+
+    page.route("**/tasks/actions/", lambda route: route.fulfill(status=500, body="boom"))
+    page.get_by_role("status").get_by_role("button", name="Undo").click()
+    expect(done_box(page, "Task 02")).to_be_visible()
+    row(page, "Task 02").get_by_role("button", name="Delete Task 02").click()
+    expect(page.get_by_role("status")).to_contain_text("Something went wrong — try again.")
+    expect(row(page, "Task 02")).to_be_visible()  # put back
+    done_box(page, "Task 01").click()
+    expect(done_box(page, "Task 01")).to_be_checked()  # put back
+    pages.allow_problems("500 for", "Error Code 500 from /tasks/actions/", ": htmx:")

@@ -54,6 +54,7 @@ def test_it_signs_up_and_manages_tasks_without_reloading(pages, live_server):
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1, name="Tasks")).to_be_visible()
     expect(page.get_by_text("No tasks yet")).to_be_visible()
+    expect(new_task_box(page)).to_be_focused()  # the next thing to do: add a task
     assert_assets_loaded(page)
     mark_page(page)
 

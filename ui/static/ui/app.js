@@ -88,7 +88,7 @@
   function onSubmit(event) {
     var form = event.target;
     var button = event.submitter;
-    ensureProcessed(form);
+    if (heldUntilProcessed(event, form, function () { form.requestSubmit(button || undefined); })) { return; }
     if (form.matches("[data-create]") && window.htmx) {
       var input = $("#new-task", form);
       var busy = form.getAttribute("aria-busy") === "true" || pendingTitles.length > 0;
@@ -107,6 +107,7 @@
     if (button) { setBusy(button, true); }
     if (item) {
       lastControl = button.getAttribute("role") === "checkbox" ? "[role=checkbox]" : null;
+      if (form.hasAttribute("hx-post")) { showAtOnce(item, button); }
     }
     if (!form.hasAttribute("hx-post")) {
       // A plain form navigates; if the browser stays (download, back), let it submit again.
@@ -114,13 +115,53 @@
     }
   }
 
+  /* Optimistic Done and Delete: the row changes at once; the answer replaces it (or
+     removes it), a failure puts it back as it was (and the notice says why). */
+  var reverts = new WeakMap();  // row -> how to put it back
+  function showAtOnce(item, button) {
+    if (button.getAttribute("role") === "checkbox") {
+      var done = button.name === "done";
+      var wasDone = item.classList.contains("is-done");
+      button.setAttribute("aria-checked", String(done));
+      item.classList.toggle("is-done", done);
+      reverts.set(item, function () {
+        button.setAttribute("aria-checked", String(!done));
+        item.classList.toggle("is-done", wasDone);
+      });
+    } else if (button.name === "trash") {
+      item.hidden = true;
+      reverts.set(item, function () { item.hidden = false; focus(button); });
+    }
+  }
+
+  function revertIfFailed(detail, status) {
+    var trigger = detail.requestConfig && detail.requestConfig.triggeringEvent;
+    var item = trigger && trigger.submitter && trigger.submitter.closest(".tasks > li");
+    var revert = item && reverts.get(item);
+    if (!revert) { return; }
+    reverts.delete(item);
+    if (status < 200 || status >= 300) { revert(); }  // no answer, an error, 409 (changed elsewhere)
+  }
+
   /* htmx wires up swapped-in content when it settles (20 ms later): a fast click in
-     between would submit or follow it as a plain page load. Wire it up now; listeners
-     added during the capture phase still hear this event. */
+     between would submit the form or follow the link as a plain page load. Hold such
+     an action until htmx has wired the element up, then do it again. */
   var processed = new WeakSet();  // elements htmx has wired up (htmx:afterProcessNode)
-  function ensureProcessed(el) {
-    var owner = window.htmx && el && el.closest && el.closest("[hx-post], [hx-get], [hx-boost]");
-    if (owner && !processed.has(owner)) { window.htmx.process(owner); }
+  var HX = "[hx-post], [hx-get], [hx-boost]";
+  function heldUntilProcessed(event, el, redo) {
+    var owner = window.htmx && el.closest(HX);
+    if (!owner || processed.has(owner) || owner.closest("[hx-disable]")) { return false; }
+    stop(event);
+    var done = false;
+    var again = function () {
+      if (done) { return; }
+      done = true;
+      processed.add(owner);  // if htmx never takes it, it goes as a plain form or link
+      redo();
+    };
+    owner.addEventListener("htmx:afterProcessNode", again, { once: true });
+    setTimeout(again, window.htmx.config.defaultSettleDelay + 100);
+    return true;
   }
 
   function stop(event) {
@@ -145,29 +186,30 @@
   }
 
   /* Busy from the moment htmx sends: what the request changes (its target: list, row),
-     the element that sent it (form, link) and, for links and buttons, the control. */
-  function beforeRequest(event) {
-    var detail = event.detail;
+     the element that sent it (form, link) and, for links and buttons, the control.
+     Cleared when that request ends (other requests may still be running). */
+  function busyParts(detail) {
     var elt = detail.elt;
     var trigger = detail.requestConfig && detail.requestConfig.triggeringEvent;
-    var fromRow = trigger && trigger.submitter && trigger.submitter.closest(".tasks > li");
-    setBusy(elt, true);
-    if (!fromRow) { setBusy(detail.target, true); }  // a row's button: the row shows it
+    var button = trigger && trigger.submitter;
+    var item = button && button.closest(".tasks > li");
+    var parts = [elt, button, item, item ? null : detail.target];  // a row's button: the row shows it
+    if (elt.matches("[data-create]")) { parts.push($("button[type=submit]", elt)); }
+    return parts;
+  }
+
+  function beforeRequest(event) {
+    var elt = event.detail.elt;
+    busyParts(event.detail).forEach(function (el) { setBusy(el, true); });
     if (elt.closest(".pager")) { focusAfter = "list"; }
     var undo = elt.closest("[data-undo]");
     if (undo) { focusAfter = undo.getAttribute("data-undo").replace(/-/g, ""); }
-    if (elt.matches("[data-create]")) {
-      var button = $("button[type=submit]", elt);
-      setBusy(button, true);
-    }
   }
 
-  function clearBusy() {
-    document.querySelectorAll("[aria-busy=true]").forEach(function (el) {
-      if (!el.matches("[data-create]") || !pendingTitles.length) { setBusy(el, false); }
-    });
-    var create = $("[data-create]");
-    if (create && create.getAttribute("aria-busy") !== "true") { setBusy($("button[type=submit]", create), false); }
+  function clearBusy(detail) {
+    // The add box stays busy while titles wait in its queue.
+    if (detail.elt.matches("[data-create]") && pendingTitles.length) { return; }
+    busyParts(detail).forEach(function (el) { setBusy(el, false); });
   }
 
   /* The rows' buttons belong to #bulk by their form attribute. htmx sends the pressed
@@ -213,7 +255,8 @@
     var elt = event.detail.elt;
     var xhr = event.detail.xhr;
     var status = xhr ? xhr.status : 0;
-    clearBusy();
+    clearBusy(event.detail);
+    revertIfFailed(event.detail, status);
     if (!elt.matches("[data-create]")) { return; }
     var title = sendingTitle;
     sendingTitle = null;
@@ -431,7 +474,7 @@
     document.addEventListener("submit", onSubmit, true);
     document.addEventListener("click", function (event) {
       var link = event.target.closest && event.target.closest("a[hx-get], a[hx-boost]");
-      if (link) { ensureProcessed(link); }
+      if (link) { heldUntilProcessed(event, link, function () { link.click(); }); }
     }, true);
     document.addEventListener("change", onChange);
     document.addEventListener("input", function (event) {
