@@ -185,6 +185,10 @@
     if (on) { el.setAttribute("aria-busy", "true"); } else { el.removeAttribute("aria-busy"); }
   }
 
+  /* What each request marked busy: an answer may change its target (a 422 retargets
+     the add form's answer from the list to the form), and the list must not stay busy. */
+  var busyByRequest = new WeakMap();
+
   /* Busy from the moment htmx sends: what the request changes (its target: list, row),
      the element that sent it (form, link) and, for links and buttons, the control.
      Cleared when that request ends (other requests may still be running). */
@@ -200,7 +204,9 @@
 
   function beforeRequest(event) {
     var elt = event.detail.elt;
-    busyParts(event.detail).forEach(function (el) { setBusy(el, true); });
+    var parts = busyParts(event.detail);
+    busyByRequest.set(event.detail.xhr, parts);
+    parts.forEach(function (el) { setBusy(el, true); });
     if (elt.closest(".pager")) { focusAfter = "list"; }
     var undo = elt.closest("[data-undo]");
     if (undo) { focusAfter = undo.getAttribute("data-undo").replace(/-/g, ""); }
@@ -209,7 +215,7 @@
   function clearBusy(detail) {
     // The add box stays busy while titles wait in its queue.
     if (detail.elt.matches("[data-create]") && pendingTitles.length) { return; }
-    busyParts(detail).forEach(function (el) { setBusy(el, false); });
+    (busyByRequest.get(detail.xhr) || busyParts(detail)).forEach(function (el) { setBusy(el, false); });
   }
 
   /* The rows' buttons belong to #bulk by their form attribute. htmx sends the pressed
