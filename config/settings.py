@@ -201,6 +201,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Every password form (the app's and the admin's log-in) goes through the failure
+# limiter (taskapp.accounts.ratelimit). Django's own ModelBackend stays listed only
+# so sessions logged in before it was added remain valid; the first backend
+# refuses failures with PermissionDenied, so the second is never asked to check
+# a password from a web form.
+AUTHENTICATION_BACKENDS = [
+    "taskapp.accounts.backends.RateLimitedModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -236,6 +245,9 @@ CONTENT_SECURITY_POLICY = {
 # Failed logins and bad API tokens, per client address, before answering 429.
 RATE_LIMIT_FAILURES = env_int("TASKAPP_RATE_LIMIT_FAILURES", 10, minimum=1)
 RATE_LIMIT_WINDOW = env_int("TASKAPP_RATE_LIMIT_WINDOW", 300, minimum=1)
+# Accounts one client address may create per window (successful or not).
+SIGNUP_LIMIT = env_int("TASKAPP_SIGNUP_LIMIT", 5, minimum=1)
+SIGNUP_WINDOW = env_int("TASKAPP_SIGNUP_WINDOW", 3600, minimum=1)
 
 CACHES = {
     "default": {
