@@ -19,6 +19,7 @@ from config.env import (
     env_secret,
     env_str,
     env_time_zone,
+    env_writable_dir,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -173,7 +174,7 @@ if USES_MONGODB:
             "TASKAPP_MONGODB_TIMEOUT_MS", 5000, minimum=100
         )
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR = env_writable_dir("TASKAPP_DATA_DIR", str(DATA_DIR))
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -219,6 +220,12 @@ LOGOUT_REDIRECT_URL = "login"
 SECURE_COOKIES = env_bool("TASKAPP_SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+# Strict-Transport-Security: browsers that once reached Taskapp over HTTPS never try
+# plain HTTP again. On by default wherever cookies are HTTPS-only (so not for
+# `make run`); SecurityMiddleware sends it on HTTPS responses only.
+SECURE_HSTS_SECONDS = env_int("TASKAPP_HSTS_SECONDS", 31536000 if SECURE_COOKIES else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TASKAPP_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("TASKAPP_HSTS_PRELOAD", False)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
