@@ -9,7 +9,9 @@ from tests.runtime.test_settings_startup import ENTRY_POINTS, run
 
 
 def setting(name: str, **overrides):
-    result = run([sys.executable, "-c", f"import config.settings as s; print(s.{name})"], **overrides)
+    result = run(
+        [sys.executable, "-c", f"import config.settings as s; print(s.{name})"], **overrides
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
