@@ -181,9 +181,12 @@ else:
             "NAME": DATA_DIR / "taskapp.sqlite3",
             "OPTIONS": {
                 # WAL lets readers proceed while one writer commits; the busy
-                # timeout makes concurrent gunicorn workers wait instead of failing.
+                # timeout makes concurrent gunicorn workers queue for the write
+                # lock instead of failing; past it, 503 database_busy
+                # (config.middleware). IMMEDIATE takes the lock at BEGIN, so a
+                # transaction never fails half-way upgrading a read lock.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "timeout": 20,
+                "timeout": env_int("TASKAPP_SQLITE_BUSY_TIMEOUT", 20, minimum=1),
                 "transaction_mode": "IMMEDIATE",
             },
         }
