@@ -70,7 +70,8 @@ def is_database_busy(exc: BaseException) -> bool:
     """True when the database is reachable but another writer held its lock for
     longer than the busy timeout: a retryable 503, not an outage."""
     cause = _connection_failure(exc)
-    return isinstance(cause, OperationalError | sqlite3.OperationalError) and str(cause).lower().startswith(_BUSY_MESSAGES)
+    is_operational = isinstance(cause, OperationalError | sqlite3.OperationalError)
+    return is_operational and str(cause).lower().startswith(_BUSY_MESSAGES)
 
 
 def outage_reason(exc: BaseException) -> str:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,9 +22,6 @@ from taskapp.accounts import ratelimit
 from taskapp.accounts.forms import RateLimitedPasswordChangeForm
 from taskapp.accounts.models import ApiToken
 from ui.forms import TokenForm
-
-# The raw secret of a new token waits here for exactly one page view.
-NEW_TOKEN_SESSION_KEY = "new_token"  # noqa: S105 (a session key, not a secret)
 
 
 def _next_url(request) -> str:
@@ -144,18 +142,22 @@ def logout_view(request):
 @require_http_methods(["GET", "POST"])
 def tokens(request):
     form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
+    new_token = None
     if request.method == "POST" and form.is_valid():
-        _, raw = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
-        # Post/redirect/get; the secret is shown on the next view only, never again.
-        request.session[NEW_TOKEN_SESSION_KEY] = raw
-        return redirect("tokens")
+        # The secret goes into this answer only: never into the session or a
+        # message (both stored), never into a cache (no-store below). Reloading
+        # asks the browser to post again, which makes another token.
+        _, new_token = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        form = TokenForm()
     context = {
         "form": form,
         "tokens": ApiToken.objects.filter(user=request.user).active(),
-        "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
+        "new_token": new_token,
     }
     status = 422 if form.errors else 200
-    return render(request, "ui/accounts/tokens.html", context, status=status)
+    response = render(request, "ui/accounts/tokens.html", context, status=status)
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required
