@@ -39,6 +39,15 @@ def ping_database(timeout: float = PING_TIMEOUT_SECONDS) -> None:
         cursor.fetchone()
 
 
+def unapplied_migrations() -> list[str]:
+    """The migrations ``migrate`` would apply now, as ``app.name``."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
+
+
 def is_database_unavailable(exc: BaseException) -> bool:
     """True for errors that mean "cannot reach the database", not "bad query".
 
