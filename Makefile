@@ -82,10 +82,11 @@ test-py: $(VENV)/.installed ## Unit, API and view tests on SQLite
 test-mongo: $(VENV)/.installed ## The same tests on django-mongodb-backend (in-process stand-in)
 	TASKAPP_TEST_DB=mongo $(PYTEST) $(FAST_TESTS)
 
-lint: $(VENV)/.installed ## ruff, and the import contracts (pyproject.toml, [tool.importlinter])
+lint: $(VENV)/.installed ## ruff, the import contracts, bandit (pyproject.toml, [tool.importlinter], [tool.bandit])
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/bandit -q -c pyproject.toml -r config api ui taskapp manage.py
 
 format: $(VENV)/.installed ## Format the code with ruff
 	$(BIN)/ruff format .

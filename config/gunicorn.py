@@ -49,6 +49,11 @@ from config.env import configuration_error_line, env_int, env_str
 # every *.db file and takes the metric type from the name before the first "_".
 ARCHIVED_TYPES = ("counter", "histogram", "summary")
 
+# In a container the servers must listen on the pod's (or container's) own address,
+# not loopback: the kubelet, the Service and Prometheus reach them there. Which
+# ports the world sees is the Service's and ingress's choice, not the process's.
+ALL_INTERFACES = "0.0.0.0"  # noqa: S104  # nosec B104
+
 
 @dataclass(frozen=True)
 class Serving:
@@ -62,7 +67,7 @@ class Serving:
     drain_seconds: int
     max_requests: int
     metrics_port: int  # 0: no metrics server
-    metrics_host: str = "0.0.0.0"  # noqa: S104 (Prometheus scrapes the pod's address)
+    metrics_host: str = ALL_INTERFACES  # Prometheus scrapes the pod's address
 
 
 def available_cpus() -> int:
@@ -92,7 +97,7 @@ def serving_from_env() -> Serving:
         drain_seconds=env_int("TASKAPP_DRAIN_SECONDS", 5, minimum=0),
         max_requests=env_int("TASKAPP_MAX_REQUESTS", 1000, minimum=0),
         metrics_port=env_int("TASKAPP_METRICS_PORT", 9100, minimum=0, maximum=65535),
-        metrics_host=env_ip("TASKAPP_METRICS_HOST", "0.0.0.0"),  # noqa: S104
+        metrics_host=env_ip("TASKAPP_METRICS_HOST", ALL_INTERFACES),
     )
 
 
@@ -196,7 +201,7 @@ class Hooks:
         owns_metrics_dir: bool,
         metrics_port: int,
         drain,
-        metrics_host: str = "0.0.0.0",  # noqa: S104
+        metrics_host: str = ALL_INTERFACES,
     ):
         self.metrics_dir = metrics_dir
         self.owns_metrics_dir = owns_metrics_dir
@@ -239,7 +244,7 @@ class Hooks:
             shutil.rmtree(self.metrics_dir, ignore_errors=True)
 
 
-def start_metrics_server(port: int, lock: threading.Lock, host: str = "0.0.0.0") -> None:  # noqa: S104
+def start_metrics_server(port: int, lock: threading.Lock, host: str = ALL_INTERFACES) -> None:
     """Serve the sum of every worker's metrics on ``port`` (a thread of the master)."""
     from prometheus_client import CollectorRegistry, start_http_server
     from prometheus_client.multiprocess import MultiProcessCollector

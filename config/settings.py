@@ -36,7 +36,8 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "TASKAPP_SECRET_KEY (or TASKAPP_SECRET_KEY_FILE) is required unless TASKAPP_DEBUG=true."
         )
-    SECRET_KEY = "insecure-development-key-only-used-with-TASKAPP_DEBUG"  # noqa: S105
+    # Only with TASKAPP_DEBUG (never in production: the check above stops the start).
+    SECRET_KEY = "insecure-development-key-only-used-with-TASKAPP_DEBUG"  # noqa: S105  # nosec B105
 
 # all: UI + API in one process (local runs); api / ui: one deployable each.
 ROLE = env_choice("TASKAPP_ROLE", "all", ("all", "api", "ui"))
