@@ -74,11 +74,9 @@ def refuses_when_rate_limited(view):
 @require_http_methods(["GET", "POST"])
 @refuses_when_rate_limited
 def login_view(request):
+    # The failure limit is checked (before the slow password hash) and counted by
+    # the authentication backend (taskapp.accounts.backends), as for the admin.
     posted = request.method == "POST"
-    # Checked first, so a blocked client's password is not even (slowly) hashed;
-    # the backend (taskapp.accounts.backends) counts the failures.
-    if posted and ratelimit.password_retry_after(request, request.POST.get("username", "")):
-        return None  # refuses_when_rate_limited answers 429
     form = AuthenticationForm(request, data=request.POST if posted else None)
     if posted and form.is_valid():
         login(request, form.get_user())
