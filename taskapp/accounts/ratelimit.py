@@ -10,7 +10,8 @@ token names no user). Log-ins: per client address *and* username
 (``client_user_key``), so people behind one shared address (an office, a VPN) do not
 lock each other out, plus a looser per-address cap against one client trying many
 usernames (one set of counters for every password form, below; docs/ui.md).
-Sign-ups: per client address, counted whether they succeed or not.
+Sign-ups: per client address, counting accounts made and answers that a username
+is taken (ui/accounts.py).
 """
 
 import hashlib
@@ -141,8 +142,9 @@ def clear_password_failures(request, username: str) -> None:
 
 def signup_retry_after(request) -> int | None:
     """Seconds until this client may create another account (settings.SIGNUP_LIMIT
-    accounts per settings.SIGNUP_WINDOW seconds per address), or None. Sign-ups
-    are counted whether they succeed or not: each one that succeeds is the cost."""
+    sign-ups per settings.SIGNUP_WINDOW seconds per address), or None. What counts is
+    record_signup's to say: each account made, and each answer that a username is
+    taken (so the form cannot be used to probe for many names)."""
     return retry_after(client_key("signup", request), limit=settings.SIGNUP_LIMIT)
 
 
