@@ -21,7 +21,7 @@ def make(*args, **env) -> subprocess.CompletedProcess:
     environ = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("TASKAPP_", "DJANGO_", "MAKE", "MFLAGS"))
+        if not k.startswith(("TASKAPP_", "DJANGO_", "MONGODB_", "MAKE", "MFLAGS"))
     }
     environ.update(env)
     return subprocess.run(
