@@ -16,7 +16,7 @@ export CACHE_DIR ARTIFACTS
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test test-py test-mongo lint format migrations-check bench
+.PHONY: help install run superuser token test test-py test-mongo lint format migrations-check bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -45,9 +45,22 @@ run: $(VENV)/.installed ## Run Taskapp on http://127.0.0.1:8000 (SQLite in ./dat
 	@echo "  Taskapp is starting on http://$(HOST):$(PORT)/"
 	@echo "  Sign up at http://$(HOST):$(PORT)/accounts/signup/ to create your account."
 	@echo "  The JSON API is at http://$(HOST):$(PORT)/api/ (Swagger UI: /api/docs)."
-	@echo "  Admin: $(BIN)/python manage.py createsuperuser, then http://$(HOST):$(PORT)/admin/"
+	@echo "  Admin: make superuser (in another terminal), then http://$(HOST):$(PORT)/admin/"
+	@echo "  An API token from the command line: make token USER=<username>"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The commands `make run` prints, with the same local settings (debug: no secret key
+# needed; the same ./data database).
+LOCAL_ENV := TASKAPP_DEBUG=$${TASKAPP_DEBUG:-true} TASKAPP_SECURE_COOKIES=$${TASKAPP_SECURE_COOKIES:-false}
+
+superuser: $(VENV)/.installed ## Create an admin account for `make run` (asks; or set DJANGO_SUPERUSER_USERNAME/_EMAIL/_PASSWORD)
+	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(LOCAL_ENV) $(BIN)/python manage.py createsuperuser $(if $(DJANGO_SUPERUSER_PASSWORD),--noinput)
+
+token: $(VENV)/.installed ## Print a new API token for `make run`: make token USER=<username> [NAME=<token name>]
+	@[ "$(origin USER)" = "command line" ] || { echo "usage: make token USER=<username> [NAME=<token name>]" >&2; exit 2; }
+	@$(LOCAL_ENV) $(BIN)/python manage.py create_api_token "$(USER)" "$(or $(NAME),make token)"
 
 PYTEST := $(BIN)/python -m pytest
 FAST_TESTS := -m "not browser and not container and not deploy"
@@ -70,10 +83,11 @@ test-py: $(VENV)/.installed ## Unit, API and view tests on SQLite
 test-mongo: $(VENV)/.installed ## The same tests on django-mongodb-backend (in-process stand-in)
 	TASKAPP_TEST_DB=mongo $(PYTEST) $(FAST_TESTS)
 
-lint: $(VENV)/.installed ## ruff, and the import contracts (pyproject.toml, [tool.importlinter])
+lint: $(VENV)/.installed ## ruff, the import contracts, bandit (pyproject.toml, [tool.importlinter], [tool.bandit])
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/bandit -q -c pyproject.toml -r config api ui taskapp manage.py
 
 format: $(VENV)/.installed ## Format the code with ruff
 	$(BIN)/ruff format .

@@ -55,6 +55,9 @@ ERRORS = {
     "database_unavailable": ErrorCode(
         503, "The database is unavailable. Try again in a few seconds.", for_status=False
     ),
+    "database_busy": ErrorCode(
+        503, "The database is busy with other writes. Retry in a moment.", for_status=False
+    ),
     # A 4xx no other code covers (none of our routes answers one); its status is
     # the one of the answer it replaces.
     "client_error": ErrorCode(400, "The request was refused.", for_status=False),

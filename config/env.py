@@ -8,6 +8,7 @@ secrets are mounted as files).
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -98,6 +99,22 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
         allowed = " | ".join(choices)
         raise ImproperlyConfigured(f"{name} must be one of {allowed}, got {value!r}.")
     return value
+
+
+def env_writable_dir(name: str, default: str) -> Path:
+    """A directory the process can create files in (made if missing): SQLite writes
+    its database, journal and shared-memory files there."""
+    path = Path(env_str(name, default))
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ImproperlyConfigured(
+            f"{name}={path} is not a writable directory ({reason})."
+        ) from None
+    return path
 
 
 def configuration_error_line(exc: ImproperlyConfigured) -> str:

@@ -10,11 +10,14 @@ the master. Four behaviours:
   before any worker starts, workers write their values there, a dead worker's
   gauges are dropped and its counts moved into archive files (so recycled
   workers leave no files behind), and the master serves the sum of all of them
-  on TASKAPP_METRICS_PORT (a separate port, so the public ingress never sees it).
+  on TASKAPP_METRICS_HOST:TASKAPP_METRICS_PORT (a separate port, so the public
+  ingress never sees it).
 - Graceful shutdown: on SIGTERM the master first creates the drain file, so
   /readyz answers 503 while the workers keep serving for TASKAPP_DRAIN_SECONDS
-  (load balancers stop sending traffic); then gunicorn's normal graceful stop
-  lets in-flight requests finish within TASKAPP_GRACEFUL_TIMEOUT and exits 0.
+  (load balancers stop sending traffic), each answer with ``Connection: close``
+  (so clients leave their keep-alive connections before they are cut); then
+  gunicorn's normal graceful stop lets in-flight requests finish within
+  TASKAPP_GRACEFUL_TIMEOUT and exits 0.
 - JSON request logs on stdout (config.logging.GunicornLogger).
 - A bad environment stops the master with one line on stderr (exit status 2)
   before any worker starts, never with a traceback.
@@ -26,6 +29,7 @@ MmapedDict) and take_over_sigterm() (gunicorn's Arbiter.handle_term).
 """
 
 import contextlib
+import ipaddress
 import logging
 import math
 import os
@@ -39,11 +43,16 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import configuration_error_line, env_int
+from config.env import configuration_error_line, env_int, env_str
 
 # Where a dead worker's counts go (its own files are removed): the collector reads
 # every *.db file and takes the metric type from the name before the first "_".
 ARCHIVED_TYPES = ("counter", "histogram", "summary")
+
+# In a container the servers must listen on the pod's (or container's) own address,
+# not loopback: the kubelet, the Service and Prometheus reach them there. Which
+# ports the world sees is the Service's and ingress's choice, not the process's.
+ALL_INTERFACES = "0.0.0.0"  # noqa: S104  # nosec B104
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,7 @@ class Serving:
     drain_seconds: int
     max_requests: int
     metrics_port: int  # 0: no metrics server
+    metrics_host: str = ALL_INTERFACES  # Prometheus scrapes the pod's address
 
 
 def available_cpus() -> int:
@@ -87,7 +97,20 @@ def serving_from_env() -> Serving:
         drain_seconds=env_int("TASKAPP_DRAIN_SECONDS", 5, minimum=0),
         max_requests=env_int("TASKAPP_MAX_REQUESTS", 1000, minimum=0),
         metrics_port=env_int("TASKAPP_METRICS_PORT", 9100, minimum=0, maximum=65535),
+        metrics_host=env_ip("TASKAPP_METRICS_HOST", ALL_INTERFACES),
     )
+
+
+def env_ip(name: str, default: str) -> str:
+    """An IP address to listen on (``0.0.0.0``: every interface)."""
+    value = env_str(name, default)
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be an IP address such as 127.0.0.1 or 0.0.0.0, got {value!r}."
+        ) from None
+    return value
 
 
 @contextlib.contextmanager
@@ -137,7 +160,7 @@ def configure() -> dict:
     # Python warnings become log records too, so stdout/stderr stay one JSON object a line.
     logging.captureWarnings(True)
     drain = Drain(drain_file, serving.drain_seconds)
-    hooks = Hooks(metrics_dir, owns_metrics_dir, serving.metrics_port, drain)
+    hooks = Hooks(metrics_dir, owns_metrics_dir, serving.metrics_port, drain, serving.metrics_host)
     return {
         "bind": [f"0.0.0.0:{serving.port}"],
         "workers": serving.workers,
@@ -163,6 +186,7 @@ def configure() -> dict:
         "logger_class": "config.logging.GunicornLogger",
         "on_starting": hooks.on_starting,
         "when_ready": hooks.when_ready,
+        "pre_request": hooks.pre_request,
         "child_exit": hooks.child_exit,
         "on_exit": hooks.on_exit,
     }
@@ -171,10 +195,18 @@ def configure() -> dict:
 class Hooks:
     """gunicorn's server hooks, around the metrics directory and the drain file."""
 
-    def __init__(self, metrics_dir: Path, owns_metrics_dir: bool, metrics_port: int, drain):
+    def __init__(
+        self,
+        metrics_dir: Path,
+        owns_metrics_dir: bool,
+        metrics_port: int,
+        drain,
+        metrics_host: str = ALL_INTERFACES,
+    ):
         self.metrics_dir = metrics_dir
         self.owns_metrics_dir = owns_metrics_dir
         self.metrics_port = metrics_port
+        self.metrics_host = metrics_host
         self.drain = drain
         # The metrics server (a thread of the master) must not read the files while
         # child_exit moves a dead worker's values: it would count them twice.
@@ -187,9 +219,17 @@ class Hooks:
 
     def when_ready(self, server):
         if self.metrics_port:
-            start_metrics_server(self.metrics_port, self.metrics_lock)
-            server.log.info("metrics on :%s/metrics", self.metrics_port)
+            start_metrics_server(self.metrics_port, self.metrics_lock, self.metrics_host)
+            server.log.info("metrics on %s:%s/metrics", self.metrics_host, self.metrics_port)
         take_over_sigterm(server, self.drain.start)
+
+    def pre_request(self, worker, req):
+        """While draining, answer every request with ``Connection: close``: clients
+        then open their next connection elsewhere, so no idle keep-alive
+        connection is left to be cut when the workers stop (a client sending on
+        one at that moment would get a reset)."""
+        if self.drain.file.exists():
+            req.force_close()
 
     def child_exit(self, server, worker):
         from prometheus_client import multiprocess
@@ -204,7 +244,7 @@ class Hooks:
             shutil.rmtree(self.metrics_dir, ignore_errors=True)
 
 
-def start_metrics_server(port: int, lock: threading.Lock) -> None:
+def start_metrics_server(port: int, lock: threading.Lock, host: str = ALL_INTERFACES) -> None:
     """Serve the sum of every worker's metrics on ``port`` (a thread of the master)."""
     from prometheus_client import CollectorRegistry, start_http_server
     from prometheus_client.multiprocess import MultiProcessCollector
@@ -216,7 +256,7 @@ def start_metrics_server(port: int, lock: threading.Lock) -> None:
 
     registry = CollectorRegistry()
     LockedCollector(registry)
-    start_http_server(port, registry=registry)
+    start_http_server(port, addr=host, registry=registry)
 
 
 def archive_worker_metrics(pid: int, directory: Path) -> None:

@@ -17,3 +17,14 @@ for _source in DATABASE_ERROR_SOURCES:
 def database_error(source: str) -> None:
     """Count one failed database round trip; source is 'request' or 'readiness'."""
     database_errors.labels(source=source).inc()
+
+
+database_busy = Counter(
+    "taskapp_database_busy",
+    "Requests that answered 503 database_busy: the database was up, but another "
+    "writer held its lock for longer than the busy timeout (SQLite).",
+)
+
+
+def database_was_busy() -> None:
+    database_busy.inc()

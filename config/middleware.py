@@ -10,7 +10,9 @@ TrustedProxyMiddleware: X-Forwarded-For / -Proto only from TASKAPP_TRUSTED_PROXI
 DatabaseUnavailableMiddleware: a view that fails because the database cannot be
 reached answers 503 (JSON ``database_unavailable`` under the API, the
 ``errors/503.html`` page elsewhere) instead of a 500 with a traceback in the
-log. Nothing is cached: Django drops the broken connection at the end of the
+log. A database that is up but busy (SQLite: another writer held the lock past
+the busy timeout) answers 503 ``database_busy`` with a shorter Retry-After and
+is not counted as an outage. Nothing is cached: Django drops the broken connection at the end of the
 request (SQLite) and pymongo reconnects by itself, so the next request after
 the database returns succeeds.
 """
@@ -29,13 +31,20 @@ from django.template.loader import render_to_string
 from api.errors import error_response, is_api_request
 from config import metrics
 from config.logging import request_id_var
-from config.outage import is_database_unavailable, mark_logged, outage_reason
+from config.outage import (
+    is_database_busy,
+    is_database_unavailable,
+    mark_logged,
+    outage_reason,
+)
 
 logger = logging.getLogger("taskapp.database")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 RETRY_AFTER_SECONDS = 5
+# A busy database (another writer holds the lock) frees up in moments, not seconds.
+BUSY_RETRY_AFTER_SECONDS = 1
 
 
 @lru_cache(maxsize=1)
@@ -110,21 +119,21 @@ class RequestIdMiddleware:
         return response
 
 
-def database_unavailable_response(request) -> HttpResponse:
+def database_unavailable_response(request, busy: bool = False) -> HttpResponse:
     if is_api_request(request):
-        response = error_response("database_unavailable")
+        response = error_response("database_busy" if busy else "database_unavailable")
     else:
-        response = HttpResponse(_error_page(), status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response = HttpResponse(_error_page(busy), status=503)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS if busy else RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
 
 
-def _error_page() -> str:
+def _error_page(busy: bool = False) -> str:
     # Rendered without the request: context processors would query the database
     # (the current user) and fail again.
     try:
-        return render_to_string("errors/503.html")
+        return render_to_string("errors/503.html", {"busy": busy})
     except TemplateDoesNotExist:
         return (
             "<!doctype html><title>Service unavailable</title>"
@@ -143,6 +152,15 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not is_database_unavailable(exception):
             return None
+        if is_database_busy(exception):
+            # Busy is not down: not counted as an outage (/readyz stays 200).
+            metrics.database_was_busy()
+            logger.info(
+                "database busy: %s",
+                outage_reason(exception),
+                extra={"method": request.method, "path": request.path},
+            )
+            return mark_logged(database_unavailable_response(request, busy=True))
         metrics.database_error("request")
         # One line, no traceback: an outage is an operational event, not a bug.
         logger.warning(

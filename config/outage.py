@@ -5,6 +5,7 @@ One module for the readiness probe (config.probes), the 503 middleware
 """
 
 import re
+import sqlite3
 
 import pymongo
 from django.db import InterfaceError, OperationalError, connection
@@ -38,6 +39,15 @@ def ping_database(timeout: float = PING_TIMEOUT_SECONDS) -> None:
         cursor.fetchone()
 
 
+def unapplied_migrations() -> list[str]:
+    """The migrations ``migrate`` would apply now, as ``app.name``."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
+
+
 def is_database_unavailable(exc: BaseException) -> bool:
     """True for errors that mean "cannot reach the database", not "bad query".
 
@@ -58,6 +68,19 @@ def _connection_failure(exc: BaseException) -> BaseException:
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return exc
+
+
+# SQLite's answers when another connection holds the write lock longer than the busy
+# timeout (SQLITE_BUSY, SQLITE_LOCKED): the database is up, just busy.
+_BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """True when the database is reachable but another writer held its lock for
+    longer than the busy timeout: a retryable 503, not an outage."""
+    cause = _connection_failure(exc)
+    is_operational = isinstance(cause, OperationalError | sqlite3.OperationalError)
+    return is_operational and str(cause).lower().startswith(_BUSY_MESSAGES)
 
 
 def outage_reason(exc: BaseException) -> str:

@@ -3,7 +3,9 @@
 /healthz answers as long as the process serves requests: it never touches the
 database, so an outage does not make Kubernetes restart healthy pods.
 /readyz answers 200 only after a real round trip to the database, and 503 while
-the database is unreachable or while the server is draining for shutdown (the
+the database is unreachable, while migrations are unapplied (every request would
+fail on a missing table or column; checked until it passes once per process), or
+while the server is draining for shutdown (the
 gunicorn master creates the file named by TASKAPP_DRAIN_FILE on SIGTERM; see
 config/gunicorn.py), so load balancers stop sending traffic first.
 """
@@ -15,7 +17,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from config import metrics
-from config.outage import mark_logged, outage_reason, ping_database
+from config.outage import mark_logged, outage_reason, ping_database, unapplied_migrations
 
 logger = logging.getLogger("taskapp.health")
 
@@ -28,6 +30,22 @@ def is_draining() -> bool:
 @never_cache
 def healthz(request):
     return JsonResponse({"status": "ok"})
+
+
+class Migrations:
+    """Whether this process has seen the database fully migrated. Migrations only
+    ever get applied, so once seen, it is not asked again (loading the migration
+    graph on every probe would cost more than the probe itself)."""
+
+    applied = False
+
+    @classmethod
+    def pending(cls) -> list[str]:
+        if cls.applied:
+            return []
+        pending = unapplied_migrations()
+        cls.applied = not pending
+        return pending
 
 
 @never_cache
@@ -43,6 +61,19 @@ def readyz(request):
         # every few seconds); Django's own ERROR line for the 503 is skipped.
         logger.warning("readiness: database unavailable: %s", outage_reason(exc))
         return mark_logged(JsonResponse({"status": "database_unavailable"}, status=503))
+    try:
+        pending = Migrations.pending()
+    except Exception as exc:  # the database went away between the two round trips
+        metrics.database_error("readiness")
+        logger.warning("readiness: database unavailable: %s", outage_reason(exc))
+        return mark_logged(JsonResponse({"status": "database_unavailable"}, status=503))
+    if pending:
+        logger.warning(
+            "readiness: %d unapplied migrations (%s); run `manage.py migrate`",
+            len(pending),
+            ", ".join(pending[:3]),
+        )
+        return mark_logged(JsonResponse({"status": "migrations_pending"}, status=503))
     return JsonResponse({"status": "ok"})
 
 

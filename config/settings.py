@@ -19,6 +19,7 @@ from config.env import (
     env_secret,
     env_str,
     env_time_zone,
+    env_writable_dir,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,7 +36,8 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "TASKAPP_SECRET_KEY (or TASKAPP_SECRET_KEY_FILE) is required unless TASKAPP_DEBUG=true."
         )
-    SECRET_KEY = "insecure-development-key-only-used-with-TASKAPP_DEBUG"  # noqa: S105
+    # Only with TASKAPP_DEBUG (never in production: the check above stops the start).
+    SECRET_KEY = "insecure-development-key-only-used-with-TASKAPP_DEBUG"  # noqa: S105  # nosec B105
 
 # all: UI + API in one process (local runs); api / ui: one deployable each.
 ROLE = env_choice("TASKAPP_ROLE", "all", ("all", "api", "ui"))
@@ -173,16 +175,19 @@ if USES_MONGODB:
             "TASKAPP_MONGODB_TIMEOUT_MS", 5000, minimum=100
         )
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR = env_writable_dir("TASKAPP_DATA_DIR", str(DATA_DIR))
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "taskapp.sqlite3",
             "OPTIONS": {
                 # WAL lets readers proceed while one writer commits; the busy
-                # timeout makes concurrent gunicorn workers wait instead of failing.
+                # timeout makes concurrent gunicorn workers queue for the write
+                # lock instead of failing; past it, 503 database_busy
+                # (config.middleware). IMMEDIATE takes the lock at BEGIN, so a
+                # transaction never fails half-way upgrading a read lock.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "timeout": 20,
+                "timeout": env_int("TASKAPP_SQLITE_BUSY_TIMEOUT", 20, minimum=1),
                 "transaction_mode": "IMMEDIATE",
             },
         }
@@ -201,6 +206,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Every password form (the app's and the admin's log-in) goes through the failure
+# limiter (taskapp.accounts.ratelimit). Django's own ModelBackend stays listed only
+# so sessions logged in before it was added remain valid; the first backend
+# refuses failures with PermissionDenied, so the second is never asked to check
+# a password from a web form.
+AUTHENTICATION_BACKENDS = [
+    "taskapp.accounts.backends.RateLimitedModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -210,6 +224,12 @@ LOGOUT_REDIRECT_URL = "login"
 SECURE_COOKIES = env_bool("TASKAPP_SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+# Strict-Transport-Security: browsers that once reached Taskapp over HTTPS never try
+# plain HTTP again. On by default wherever cookies are HTTPS-only (so not for
+# `make run`); SecurityMiddleware sends it on HTTPS responses only.
+SECURE_HSTS_SECONDS = env_int("TASKAPP_HSTS_SECONDS", 31536000 if SECURE_COOKIES else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TASKAPP_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("TASKAPP_HSTS_PRELOAD", False)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -236,6 +256,9 @@ CONTENT_SECURITY_POLICY = {
 # Failed logins and bad API tokens, per client address, before answering 429.
 RATE_LIMIT_FAILURES = env_int("TASKAPP_RATE_LIMIT_FAILURES", 10, minimum=1)
 RATE_LIMIT_WINDOW = env_int("TASKAPP_RATE_LIMIT_WINDOW", 300, minimum=1)
+# Accounts one client address may create per window (successful or not).
+SIGNUP_LIMIT = env_int("TASKAPP_SIGNUP_LIMIT", 5, minimum=1)
+SIGNUP_WINDOW = env_int("TASKAPP_SIGNUP_WINDOW", 3600, minimum=1)
 
 CACHES = {
     "default": {

@@ -24,7 +24,16 @@ if settings.SERVES_API:
 if settings.SERVES_UI:
     from django.contrib import admin
 
+    from ui.accounts import admin_password_change, refuses_when_rate_limited
+
     urlpatterns += [
+        # The admin's password forms, behind the app's failure limiter (ui/accounts.py).
+        path("admin/login/", refuses_when_rate_limited(admin.site.login), name="admin-login"),
+        path(
+            "admin/password_change/",
+            admin.site.admin_view(admin_password_change),
+            name="admin-password-change",
+        ),
         path("admin/", admin.site.urls),
         path("i18n/", include("django.conf.urls.i18n")),
         path("", include("ui.urls")),

@@ -1,28 +1,27 @@
-"""Account pages: sign up, log in (rate-limited), log out, API tokens."""
+"""Account pages: sign up, log in (rate-limited), log out, API tokens, and the
+rate-limited wrappers of the admin's log-in and password change (config/urls.py)."""
+
+import functools
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from taskapp.accounts import ratelimit
+from taskapp.accounts.forms import RateLimitedPasswordChangeForm
 from taskapp.accounts.models import ApiToken
 from ui.forms import TokenForm
-
-# Failed log-ins one client may have across all usernames in a window, as a multiple
-# of settings.RATE_LIMIT_FAILURES (the per-username limit): looser, as people share
-# addresses, but still a stop to one client spraying passwords over many accounts.
-CLIENT_FAILURES_FACTOR = 5
-
-# The raw secret of a new token waits here for exactly one page view.
-NEW_TOKEN_SESSION_KEY = "new_token"  # noqa: S105 (a session key, not a secret)
 
 
 def _next_url(request) -> str:
@@ -41,31 +40,47 @@ def signup(request):
             raise PermissionDenied
         return render(request, "ui/accounts/signup.html", {"form": None})
     posted = request.method == "POST"
+    if posted and (wait := ratelimit.signup_retry_after(request)):
+        return _too_many_attempts(request, wait, reason="signup")
     form = UserCreationForm(request.POST) if posted else UserCreationForm()
     if posted and form.is_valid():
+        ratelimit.record_signup(request)
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         return redirect("tasks")
+    if posted and form.has_error("username", "unique"):
+        # The form must say a name is taken (docs/ui.md, "Sign-up"): each answer
+        # that does counts like a sign-up, which bounds probing for names.
+        ratelimit.record_signup(request)
     status = 422 if form.errors else 200
     return render(request, "ui/accounts/signup.html", {"form": form}, status=status)
 
 
+def refuses_when_rate_limited(view):
+    """Answer 429 (the "too many attempts" page, Retry-After) when a password
+    check in ``view`` was refused by the failure limiter: the authentication
+    backend and the password change form note the wait on the request."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if wait := getattr(request, ratelimit.RETRY_AFTER_ATTRIBUTE, None):
+            return _too_many_attempts(request, wait)
+        return response
+
+    return wrapped
+
+
 @require_http_methods(["GET", "POST"])
+@refuses_when_rate_limited
 def login_view(request):
+    # The failure limit is checked (before the slow password hash) and counted by
+    # the authentication backend (taskapp.accounts.backends), as for the admin.
     posted = request.method == "POST"
-    keys = _login_keys(request) if posted else {}
-    if wait := _login_blocked_for(keys):
-        return _too_many_attempts(request, wait)
     form = AuthenticationForm(request, data=request.POST if posted else None)
-    if posted:
-        if form.is_valid():
-            # Only this account's counter: a valid log-in must not reset the
-            # client-wide one (one known password would allow endless spraying).
-            ratelimit.clear(keys["user"])
-            login(request, form.get_user())
-            return redirect(_next_url(request))
-        for key in keys.values():
-            ratelimit.record_failure(key)
+    if posted and form.is_valid():
+        login(request, form.get_user())
+        return redirect(_next_url(request))
     if form.errors:
         _focus_password(form)
     context = {"form": form, "next": _next_url(request)}
@@ -79,35 +94,33 @@ def _focus_password(form) -> None:
     form.fields["password"].widget.attrs["autofocus"] = True
 
 
-def _login_keys(request) -> dict[str, str]:
-    """Failure counters for a log-in: this client with this username, and this client."""
-    username = request.POST.get("username", "")
-    return {
-        "user": ratelimit.client_user_key("login", request, username),
-        "client": ratelimit.client_key("login-any", request),
-    }
-
-
-def _login_blocked_for(keys: dict[str, str]) -> int | None:
-    """Seconds to wait, if this username from this client, or this client with any
-    usernames, failed too often; checked before the password is (slow) hashed."""
-    if not keys:
-        return None
-    client_limit = CLIENT_FAILURES_FACTOR * settings.RATE_LIMIT_FAILURES
-    waits = [
-        ratelimit.retry_after(keys["user"]),
-        ratelimit.retry_after(keys["client"], limit=client_limit),
-    ]
-    return max((wait for wait in waits if wait), default=None)
-
-
-def _too_many_attempts(request, wait: int):
+def _too_many_attempts(request, wait: int, reason: str = "password"):
     minutes = max(1, round(wait / 60))
-    response = render(
-        request, "ui/accounts/ratelimited.html", {"wait": wait, "minutes": minutes}, status=429
-    )
+    context = {"wait": wait, "minutes": minutes, "reason": reason}
+    response = render(request, "ui/accounts/ratelimited.html", context, status=429)
     response["Retry-After"] = str(wait)
     return response
+
+
+class AdminPasswordChangeView(PasswordChangeView):
+    """The admin's "change password" page with the rate-limited form: the admin
+    site hard-codes its form, so config/urls.py routes /admin/password_change/ here
+    (through admin.site.admin_view, which requires a staff log-in)."""
+
+    form_class = RateLimitedPasswordChangeForm
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("admin:password_change_done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def get_context_data(self, **kwargs):
+        from django.contrib import admin
+
+        return {**super().get_context_data(**kwargs), **admin.site.each_context(self.request)}
+
+
+admin_password_change = refuses_when_rate_limited(AdminPasswordChangeView.as_view())
 
 
 @require_http_methods(["GET", "POST"])
@@ -127,18 +140,22 @@ def logout_view(request):
 @require_http_methods(["GET", "POST"])
 def tokens(request):
     form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
+    new_token = None
     if request.method == "POST" and form.is_valid():
-        _, raw = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
-        # Post/redirect/get; the secret is shown on the next view only, never again.
-        request.session[NEW_TOKEN_SESSION_KEY] = raw
-        return redirect("tokens")
+        # The secret goes into this answer only: never into the session or a
+        # message (both stored), never into a cache (no-store below). Reloading
+        # asks the browser to post again, which makes another token.
+        _, new_token = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        form = TokenForm()
     context = {
         "form": form,
         "tokens": ApiToken.objects.filter(user=request.user).active(),
-        "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
+        "new_token": new_token,
     }
     status = 422 if form.errors else 200
-    return render(request, "ui/accounts/tokens.html", context, status=status)
+    response = render(request, "ui/accounts/tokens.html", context, status=status)
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-TOKEN_PREFIX = "tsk_"  # noqa: S105 (a public marker, not a secret)
+# A public marker at the start of every token, not a secret.
+TOKEN_PREFIX = "tsk_"  # noqa: S105  # nosec B105
 TOKEN_NAME_MAX = 100
 # How long a token's last use may lag behind: saves a write on every request.
 LAST_USED_RESOLUTION_SECONDS = 60

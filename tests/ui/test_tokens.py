@@ -10,8 +10,8 @@ def create(client, name="laptop") -> str:
     page = client.get("/accounts/tokens/")
     data = form_data(page.content, "/accounts/tokens/", name=name)
     response = client.post("/accounts/tokens/", data)
-    assert response.status_code == 302
-    return client.get("/accounts/tokens/").content.decode()
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def test_it_shows_a_new_token_once(logged_in_client, user):
@@ -23,13 +23,21 @@ def test_it_shows_a_new_token_once(logged_in_client, user):
     assert raw not in again and "laptop" in again
 
 
-def test_it_removes_the_secret_from_the_session_as_it_shows_it(logged_in_client):
+def test_it_never_puts_the_secret_in_the_session(logged_in_client):
     html = create(logged_in_client)
     assert 'id="new-token"' in html
-    # Gone from the stored session right after the one page that showed it.
     session = logged_in_client.session
     assert "new_token" not in session
     assert not any("tsk_" in str(value) for value in session.values())
+
+
+def test_the_page_with_the_secret_is_never_cached(logged_in_client):
+    page = logged_in_client.get("/accounts/tokens/")
+    data = form_data(page.content, "/accounts/tokens/", name="laptop")
+    response = logged_in_client.post("/accounts/tokens/", data)
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in page["Cache-Control"]
 
 
 def test_it_needs_a_name(logged_in_client):

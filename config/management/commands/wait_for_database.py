@@ -11,20 +11,11 @@ progress line every 10 s, and after the timeout exits 1 with one line on stderr.
 from time import monotonic, sleep
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from config.outage import outage_reason, ping_database
+from config.outage import outage_reason, ping_database, unapplied_migrations
 
 POLL_SECONDS = 2.0
 PROGRESS_EVERY_SECONDS = 10.0
-
-
-def unapplied_migrations() -> list[str]:
-    """The migrations ``migrate`` would apply now, as ``app.name``."""
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
 
 
 def database_problem(migrations: bool) -> str | None:

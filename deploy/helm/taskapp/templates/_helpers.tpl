@@ -229,6 +229,15 @@ old Jobs deleted themselves: ttlSecondsAfterFinished) creates a new one. */}}
 {{- end }}
 {{- end }}
 
+{{/* HSTS max-age: app.hstsSeconds, else one year with TLS and none without. */}}
+{{- define "taskapp.hstsSeconds" -}}
+{{- if kindIs "invalid" .Values.app.hstsSeconds }}
+{{- ternary 31536000 0 (eq (include "taskapp.tlsEnabled" .) "true") }}
+{{- else }}
+{{- int .Values.app.hstsSeconds }}
+{{- end }}
+{{- end }}
+
 {{/* The in-cluster names of a component's Service; probes send the first as Host. */}}
 {{- define "taskapp.serviceHosts" -}}
 {{- $svc := printf "%s-%s" (include "taskapp.fullname" .ctx) .component }}
@@ -257,6 +266,8 @@ old Jobs deleted themselves: ttlSecondsAfterFinished) creates a new one. */}}
   value: {{ printf "%s://%s" (include "taskapp.scheme" .ctx) $v.ingress.uiHost | quote }}
 - name: TASKAPP_SECURE_COOKIES
   value: {{ include "taskapp.secureCookies" .ctx | quote }}
+- name: TASKAPP_HSTS_SECONDS
+  value: {{ include "taskapp.hstsSeconds" .ctx | quote }}
 - name: TASKAPP_TRUSTED_PROXIES
   value: {{ join "," $v.app.trustedProxies | quote }}
 - name: TASKAPP_ALLOW_SIGNUP
