@@ -318,3 +318,5 @@ METRICS_ON_APP_PORT = env_bool("TASKAPP_METRICS_ON_APP_PORT", DEBUG)
 if "EMAIL_BACKEND" not in globals():
     EMAIL_BACKEND = env_str("TASKAPP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
     DEFAULT_FROM_EMAIL = env_str("TASKAPP_EMAIL_FROM", "Taskapp <taskapp@localhost>")
+    # Bounds one send, so a reminder run stays far inside its claim lease.
+    EMAIL_TIMEOUT = 30

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -248,11 +248,20 @@ def reminders_refresh(*, task: Task) -> int:
     return changed
 
 
+# A claim not confirmed as sent within this time belongs to a run that died
+# before sending; the next run takes it over. Longer than a run can take (the
+# CronJob's activeDeadlineSeconds and EMAIL_TIMEOUT bound it), so a slow run is
+# never overtaken.
+CLAIM_LEASE = timedelta(minutes=15)
+
+
 def reminders_due(*, now: datetime, limit: int = 500):
-    """Unclaimed reminders whose time has come, of open tasks outside the trash."""
+    """Reminders whose time has come, of open tasks outside the trash, that no run
+    holds: never claimed, or claimed by a run that died before sending."""
+    free = Q(claimed_at__isnull=True) | Q(sent_at__isnull=True, claimed_at__lt=now - CLAIM_LEASE)
     return (
         Reminder.objects.filter(
-            claimed_at__isnull=True,
+            free,
             remind_at__lte=now,
             task__deleted_at__isnull=True,
             task__status=Status.OPEN,
@@ -263,10 +272,16 @@ def reminders_due(*, now: datetime, limit: int = 500):
 
 
 def reminder_claim(*, reminder: Reminder, now: datetime) -> bool:
-    """Take the reminder for this run. True for exactly one caller, ever."""
-    return Reminder.objects.filter(pk=reminder.pk, claimed_at__isnull=True).update(
-        claimed_at=now
-    ) == 1
+    """Take the reminder for this run: one conditional update on the claim as it was
+    read. Of any number of runs racing for it, exactly one gets True."""
+    if reminder.claimed_at is None:
+        held = Q(claimed_at__isnull=True)
+    else:
+        held = Q(claimed_at=reminder.claimed_at, sent_at__isnull=True)
+    won = Reminder.objects.filter(held, pk=reminder.pk).update(claimed_at=now) == 1
+    if won:
+        reminder.claimed_at = now
+    return won
 
 
 def _reminder_mail(reminder: Reminder) -> tuple[str, str]:
@@ -299,10 +314,11 @@ def send_due_reminders(*, now: datetime | None = None, before_send=None) -> Send
     """E-mail every reminder that is due, each exactly once.
 
     Each reminder is claimed right before its own e-mail (not all at the start), so
-    a run that dies midway leaves the rest unclaimed for the next run. A refused
-    e-mail (an exception from the backend) releases the claim to be retried; only
-    a crash between handing the mail over and recording it loses that one reminder
-    (at most once beats twice: docs/operations.md, "Reminders").
+    a run that dies midway leaves the rest unclaimed for the next run, and the one
+    it held is taken over after CLAIM_LEASE. A refused e-mail (an exception from
+    the backend) releases the claim at once. Only a crash in the instant between
+    the mail server accepting the mail and ``sent_at`` being written can repeat a
+    mail (docs/operations.md, "Reminders").
     ``before_send`` is a test hook called after a successful claim.
     """
     now = now or _now()
