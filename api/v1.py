@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 
-from api import schemas
+from api import planning, schemas
 from api.errors import unsupported_media_type, validation_error
 from api.parser import is_json, load_json, media_type
 from api.render import TaskRenderer, json_response, task_response
@@ -141,9 +141,17 @@ def list_tasks(request, query: Query[schemas.TaskQuery], page: Query[schemas.Pag
     url_name="task_create",
     openapi_extra=_headers_doc(etag_on=201),
 )
-def create_task(request, payload: schemas.TaskIn):
-    """Create a task. Answers 201 with a Location header."""
-    task = services.task_create(owner=_owner(request), **payload.model_dump(exclude_unset=True))
+def create_task(request, payload: schemas.TaskIn, parse: bool = False):
+    """Create a task. Answers 201 with a Location header.
+
+    With `?parse=true` the title is a quick-add line: "Pay rent tomorrow !high #home
+    every month" sets the due date, priority, tags and a repeat rule (fields sent
+    beside it win). Preview with POST /tasks/parse."""
+    fields = payload.model_dump(exclude_unset=True)
+    if parse:
+        task = planning.quick_add(request, fields)
+    else:
+        task = services.task_create(owner=_owner(request), **fields)
     response = task_response(request, task, status=201)
     response["Location"] = TaskRenderer(request).task(task)["url"]
     return response
@@ -215,6 +223,7 @@ def bulk_tasks(request, payload: schemas.BulkIn):
     """Mark done, reopen, delete (to the trash), restore or purge many tasks at once."""
     action = BULK_ACTION_NAMES.get(payload.action, payload.action)
     result = services.tasks_bulk(owner=_owner(request), ids=payload.ids, action=action)
+    planning.after_bulk(request, action, result.touched)
     return json_response(
         {
             "action": payload.action,
@@ -248,11 +257,13 @@ def get_task(request, task_id: UUID):
 def replace_task(request, task_id: UUID, payload: schemas.TaskIn):
     """Replace a task: fields left out go back to their defaults. Honours If-Match."""
     task = _get_task(request, task_id)
+    before = planning.before_write(task)
     task = services.task_replace(
         task=task,
         expected_version=_expected_version(request, task),
         **payload.model_dump(exclude_unset=True),
     )
+    planning.after_write(task, before)
     return task_response(request, task)
 
 
@@ -265,11 +276,13 @@ def replace_task(request, task_id: UUID, payload: schemas.TaskIn):
 def update_task(request, task_id: UUID, payload: schemas.TaskPatch):
     """Change the fields sent, nothing else. Honours If-Match."""
     task = _get_task(request, task_id)
+    before = planning.before_write(task)
     task = services.task_update(
         task=task,
         expected_version=_expected_version(request, task),
         **payload.model_dump(exclude_unset=True),
     )
+    planning.after_write(task, before)
     return task_response(request, task)
 
 

@@ -316,7 +316,9 @@ METRICS_ON_APP_PORT = env_bool("TASKAPP_METRICS_ON_APP_PORT", DEBUG)
 # line defers to it. The console backend prints mails to the log: nothing leaves
 # the machine unless an SMTP server is configured. docs/configuration.md, "E-mail".
 if "EMAIL_BACKEND" not in globals():
-    EMAIL_BACKEND = env_str("TASKAPP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    EMAIL_BACKEND = env_str(
+        "TASKAPP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    )
     DEFAULT_FROM_EMAIL = env_str("TASKAPP_EMAIL_FROM", "Taskapp <taskapp@localhost>")
     # Bounds one send, so a reminder run stays far inside its claim lease.
     EMAIL_TIMEOUT = 30

@@ -134,11 +134,10 @@ _NEXT_WEEKDAY = re.compile(
     r"(?P<day>" + _DAY_WORDS + r")" + E,
     re.IGNORECASE,
 )
-_IN_N = re.compile(
-    B + r"in\s+(?P<n>\d{1,3})\s+(?P<unit>" + _UNIT_WORDS + r")" + E, re.IGNORECASE
-)
+_IN_N = re.compile(B + r"in\s+(?P<n>\d{1,3})\s+(?P<unit>" + _UNIT_WORDS + r")" + E, re.IGNORECASE)
 _NEXT_UNIT = re.compile(
-    B + r"(?:next|nächste|nächsten|nächstes|naechste)\s+(?P<unit>week|woche|month|monat|year|jahr)"
+    B
+    + r"(?:next|nächste|nächsten|nächstes|naechste)\s+(?P<unit>week|woche|month|monat|year|jahr)"
     + E,
     re.IGNORECASE,
 )
@@ -202,7 +201,9 @@ def _date(text: str, today: date) -> tuple[date, re.Match] | None:
 def _time(text: str) -> tuple[time, re.Match] | None:
     for match in _TIME.finditer(text):
         hour, minute, suffix = int(match["h"]), int(match["m"] or 0), (match["ampm"] or "").lower()
-        says_time = match["m"] is not None or suffix or match.group(0).lower().startswith(("at", "um"))
+        says_time = (
+            match["m"] is not None or suffix or match.group(0).lower().startswith(("at", "um"))
+        )
         if not says_time:
             continue  # a bare number is part of the title ("Buy 3 apples")
         if suffix == "pm" and hour < 12:

@@ -13,7 +13,11 @@ WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKDAYS = 0b0011111  # Monday to Friday
 # When a reminder relative to the due date fires for a task without a due time.
 DEFAULT_DUE_TIME = time(9, 0)
-REMINDER_OFFSETS = {"at_due": timedelta(0), "1h_before": timedelta(hours=1), "1d_before": timedelta(days=1)}
+REMINDER_OFFSETS = {
+    "at_due": timedelta(0),
+    "1h_before": timedelta(hours=1),
+    "1d_before": timedelta(days=1),
+}
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from taskapp.planning.models import (
     ReminderKind,
     Subtask,
 )
+from taskapp.planning.quickadd import parse
 from taskapp.tasks import services as task_services
 from taskapp.tasks.fields import EDITABLE_FIELDS, task_fields
 from taskapp.tasks.models import Status, Task
@@ -188,6 +189,9 @@ def _clean_reminder(kind, at) -> tuple[str, datetime | None]:
             raise ValidationError({"at": [_("Give the date and time to be reminded at.")]})
         if timezone.is_naive(at):
             raise ValidationError({"at": [_("Give the time with its time zone.")]})
+        # Stored in UTC to the millisecond, as both backends read it back.
+        at = at.astimezone(ZoneInfo("UTC"))
+        at = at.replace(microsecond=at.microsecond // 1000 * 1000)
     return kind, at if kind == ReminderKind.AT else None
 
 
@@ -398,7 +402,12 @@ def clean_recurrence(raw: dict) -> dict:
     last_day = bool(raw.get("last_day", False))
     if last_day and frequency != "month":
         raise ValidationError({"recurrence": [_("The last day goes with a monthly frequency.")]})
-    return {"frequency": frequency, "interval": interval, "weekdays": weekdays, "last_day": last_day}
+    return {
+        "frequency": frequency,
+        "interval": interval,
+        "weekdays": weekdays,
+        "last_day": last_day,
+    }
 
 
 def recurrence_set(*, task: Task, recurrence: dict | None) -> Recurrence | None:
@@ -450,9 +459,7 @@ def advance_completed(*, task: Task) -> Task | None:
     fields = _copy_fields(task)
     fields["due_date"] = next_due
     upcoming = task_services.task_create(owner=task.owner, **fields)
-    moved = Recurrence.objects.filter(pk=recurrence.pk, task_id=task.pk).update(
-        task_id=upcoming.pk
-    )
+    moved = Recurrence.objects.filter(pk=recurrence.pk, task_id=task.pk).update(task_id=upcoming.pk)
     if not moved:
         # Another request advanced this task first: take back our copy.
         task_services.task_delete_forever(task=upcoming)
@@ -579,3 +586,52 @@ def feed_tasks(user) -> list[Task]:
         .filter(status=Status.OPEN, due_date__isnull=False)
         .order_by("due_date", "pk")[:5000]
     )
+
+
+# --- Quick add --------------------------------------------------------------------
+
+
+def quick_add_fields(parsed) -> dict:
+    """The task fields a parsed line gives (taskapp.planning.quickadd.Parsed).
+
+    The due time goes in only where tasks have one (TASK_FIELDS declares it); the
+    list name needs lists to apply, so it is reported but not applied here.
+    """
+    fields: dict = {"title": parsed.title}
+    if parsed.due_date is not None:
+        fields["due_date"] = parsed.due_date
+        if parsed.due_time is not None and "due_time" in EDITABLE_FIELDS:
+            fields["due_time"] = parsed.due_time.strftime("%H:%M")
+    if parsed.priority:
+        fields["priority"] = parsed.priority
+    if parsed.tags:
+        fields["tags"] = list(parsed.tags)
+    return fields
+
+
+def task_quick_add(*, owner, text: str, today: date | None = None, **explicit):
+    """Create a task from one line of text; fields given explicitly win over the
+    parsed ones. Returns (task, parsed). The repeat rule is checked before the task
+    is written, so a bad line writes nothing."""
+    parsed = parse(text, today=today or today_of(owner))
+    rule = clean_recurrence(parsed.recurrence) if parsed.recurrence else None
+    fields = {**quick_add_fields(parsed), **explicit}
+    task = task_services.task_create(owner=owner, **fields)
+    if rule is not None:
+        recurrence_set(
+            task=task,
+            recurrence={**rule, "weekdays": rules.weekday_names(rule["weekdays"])},
+        )
+    return task, parsed
+
+
+def task_plain_again(*, task: Task, text: str) -> Task:
+    """Undo a quick add's guess: the whole line as the title, no date, priority,
+    tags or repeat rule (the "Keep as typed" button)."""
+    Recurrence.objects.filter(task=task).delete()
+    fields = {"title": text, "due_date": None, "priority": "normal", "tags": []}
+    if "due_time" in EDITABLE_FIELDS:
+        fields["due_time"] = None
+    task = task_services.task_update(task=task, **fields)
+    reminders_refresh(task=task)
+    return task

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from taskapp.planning import services
-from taskapp.planning.models import Recurrence, Reminder, Subtask
+from taskapp.planning.models import Recurrence, Reminder
 from taskapp.tasks import services as task_services
 from taskapp.tasks.models import Task
 
@@ -26,7 +26,11 @@ def test_it_adds_orders_ticks_and_removes_steps(task):
     third = services.subtask_add(task=task, title="Send it")
     assert first.title == "Find the form"
     services.subtask_move(subtask=third, by=-1)
-    assert [s.title for s in services.subtasks_of(task)] == ["Find the form", "Send it", "Fill it in"]
+    assert [s.title for s in services.subtasks_of(task)] == [
+        "Find the form",
+        "Send it",
+        "Fill it in",
+    ]
     services.subtasks_reorder(task=task, ids=[second.pk, first.pk, third.pk])
     assert [s.pk for s in services.subtasks_of(task)] == [second.pk, first.pk, third.pk]
     services.subtask_update(subtask=first, done=True)
