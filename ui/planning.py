@@ -237,9 +237,7 @@ def calendar_feeds(request):
         "feeds": services.feeds_of(request.user),
         "new_url": request.session.pop(NEW_FEED_SESSION_KEY, None),
     }
-    return render(
-        request, "ui/planning/feeds.html", context, status=422 if form.errors else 200
-    )
+    return render(request, "ui/planning/feeds.html", context, status=422 if form.errors else 200)
 
 
 @login_required
