@@ -15,7 +15,8 @@ from api import planning, schemas
 from api.errors import unsupported_media_type, validation_error
 from api.parser import is_json, load_json, media_type
 from api.render import TaskRenderer, json_response, task_response
-from taskapp.tasks import exchange, selectors, services
+from taskapp.planning import exchange as plan_exchange
+from taskapp.tasks import selectors, services
 from taskapp.tasks.models import Priority
 from taskapp.tasks.services import StaleVersion
 
@@ -170,9 +171,9 @@ def export_tasks(request, fmt: Query[schemas.ExportQuery], query: Query[schemas.
     _reject_unknown_params(request, schemas.TaskQuery, schemas.ExportQuery)
     tasks = selectors.task_list(owner=_owner(request), filters=_task_filter(query))
     if fmt.format == "csv":
-        content, content_type = exchange.export_csv(tasks), "text/csv; charset=utf-8"
+        content, content_type = plan_exchange.export_csv(tasks), "text/csv; charset=utf-8"
     else:
-        content, content_type = exchange.export_json(tasks), "application/json"
+        content, content_type = plan_exchange.export_json(tasks), "application/json"
     filename = f"taskapp-{timezone.localdate().isoformat()}.{fmt.format}"
     return HttpResponse(
         content,
@@ -184,10 +185,10 @@ def export_tasks(request, fmt: Query[schemas.ExportQuery], query: Query[schemas.
 def _import_rows(request):
     kind = media_type(request)
     if kind == "text/csv":
-        return exchange.parse(request.body, "csv")
+        return plan_exchange.parse(request.body, "csv")
     if is_json(kind):
         load_json(request.body)  # a broken body is invalid_json (400) as everywhere
-        return exchange.parse(request.body, "json")
+        return plan_exchange.parse(request.body, "json")
     raise unsupported_media_type(("application/json", "text/csv"))
 
 
@@ -213,7 +214,7 @@ def import_tasks(request):
     All or nothing: every row is validated first; errors name the row numbers
     (JSON: the item's position from 1; CSV: the line in the file).
     """
-    tasks = services.tasks_import(owner=_owner(request), rows=_import_rows(request))
+    tasks = plan_exchange.tasks_import(owner=_owner(request), rows=_import_rows(request))
     ids = [str(task.id) for task in tasks]
     return json_response({"imported": len(ids), "ids": ids}, status=201)
 

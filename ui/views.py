@@ -20,6 +20,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget
 
+from taskapp.planning import exchange as plan_exchange
 from taskapp.tasks import exchange, selectors, services
 from taskapp.tasks.models import Status, Task
 from ui import planning
@@ -464,9 +465,9 @@ def export(request):
         raise Http404
     tasks = selectors.task_list(owner=request.user)
     if fmt == "csv":
-        body, content_type = exchange.export_csv(tasks), "text/csv; charset=utf-8"
+        body, content_type = plan_exchange.export_csv(tasks), "text/csv; charset=utf-8"
     else:
-        body, content_type = exchange.export_json(tasks), "application/json"
+        body, content_type = plan_exchange.export_json(tasks), "application/json"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="tasks.{fmt}"'
     return response
@@ -479,7 +480,7 @@ def import_tasks(request):
     row_errors = {}
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.tasks_import(owner=request.user, rows=form.cleaned_data["file"])
+            created = plan_exchange.tasks_import(owner=request.user, rows=form.cleaned_data["file"])
         except services.ImportRejected as exc:
             row_errors = exc.errors
         else:

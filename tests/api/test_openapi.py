@@ -128,7 +128,11 @@ def test_it_publishes_the_task_exactly_as_declared(client):
     assert set(task_out["properties"]) == {*declared, "url", "overdue", "in_trash", "etag"}
     assert set(task_out["required"]) == set(task_out["properties"])
     assert task_out["additionalProperties"] is False
-    assert list(export["properties"]) == [name for name in declared if name != "deleted_at"]
+    assert list(export["properties"]) == [
+        *[name for name in declared if name != "deleted_at"],
+        "subtasks",  # the plan (taskapp.planning.exchange)
+        "recurrence",
+    ]
     assert task_out["properties"]["priority"]["enum"] == ["low", "normal", "high", "urgent"]
 
 
