@@ -9,7 +9,7 @@ CHROMIUM ?= $(or $(firstword $(wildcard \
 APT_GET := DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get \
 	-o DPkg::Lock::Timeout=600
 
-.PHONY: test-browser chromium
+.PHONY: test-browser chromium axe
 
 # Other helpers may run apt at the same time; the lock timeout waits for them.
 # A font is installed too: without one, screenshots show boxes instead of letters.
@@ -19,7 +19,18 @@ $(CHROMIUM):
 
 chromium: $(CHROMIUM) ## Install Debian's Chromium for the browser tests (if missing)
 
-test-browser: $(VENV)/.installed $(CHROMIUM) ## Browser journeys in headless Chromium (screenshots in test-artifacts/screenshots)
+# axe-core (npm, pinned) for the accessibility checks of the browser tests
+# (tests/browser/axe.py injects it into pages; zero violations expected).
+AXE_VERSION := 4.14.1
+AXE_JS := $(CACHE_DIR)/axe-$(AXE_VERSION)/node_modules/axe-core/axe.min.js
+export AXE_JS
+
+$(AXE_JS):
+	npm install --silent --no-audit --no-fund --prefix "$(CACHE_DIR)/axe-$(AXE_VERSION)" axe-core@$(AXE_VERSION)
+
+axe: $(AXE_JS) ## Install axe-core for the browser tests' accessibility checks (if missing)
+
+test-browser: $(VENV)/.installed $(CHROMIUM) $(AXE_JS) ## Browser journeys in headless Chromium (screenshots in test-artifacts/screenshots)
 	@mkdir -p "$(ARTIFACTS)/screenshots"
 	CHROMIUM="$(CHROMIUM)" $(PYTEST) -m browser tests/browser || { \
 		echo ""; echo "  Pages of the failing browser tests: $(ARTIFACTS)/screenshots/failures/"; \

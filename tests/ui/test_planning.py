@@ -33,7 +33,7 @@ def test_steps_are_added_ticked_moved_renamed_and_removed(logged_in_client, task
     ]
     page = logged_in_client.get(_plan(task)).content.decode()
     assert "1/2" in page
-    assert 'aria-pressed="true"' in page
+    assert 'aria-pressed="true" aria-label="Done: Post it"' in page
 
 
 def test_a_blank_step_is_refused_next_to_the_field(logged_in_client, task):
