@@ -119,7 +119,12 @@ TaskOut = _task_schema(
 )
 TaskExport = _task_schema(
     "TaskExport",
-    {name: _DECLARED[name] for name in EXPORT_COLUMNS},
+    {
+        **{name: _DECLARED[name] for name in EXPORT_COLUMNS},
+        # The plan (taskapp.planning.exchange): in CSV, JSON text in the cell.
+        "subtasks": (list[dict], 'The checklist: [{"title": ..., "done": ...}].'),
+        "recurrence": (dict | None, "The repeat rule as in .../recurrence, or null."),
+    },
     "A task in a JSON export (CSV exports have the same columns).",
 )
 

@@ -11,11 +11,12 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 
-from api import schemas
+from api import planning, schemas
 from api.errors import unsupported_media_type, validation_error
 from api.parser import is_json, load_json, media_type
 from api.render import TaskRenderer, json_response, task_response
-from taskapp.tasks import exchange, selectors, services
+from taskapp.planning import exchange as plan_exchange
+from taskapp.tasks import selectors, services
 from taskapp.tasks.models import Priority
 from taskapp.tasks.services import StaleVersion
 
@@ -141,9 +142,17 @@ def list_tasks(request, query: Query[schemas.TaskQuery], page: Query[schemas.Pag
     url_name="task_create",
     openapi_extra=_headers_doc(etag_on=201),
 )
-def create_task(request, payload: schemas.TaskIn):
-    """Create a task. Answers 201 with a Location header."""
-    task = services.task_create(owner=_owner(request), **payload.model_dump(exclude_unset=True))
+def create_task(request, payload: schemas.TaskIn, parse: bool = False):
+    """Create a task. Answers 201 with a Location header.
+
+    With `?parse=true` the title is a quick-add line: "Pay rent tomorrow !high #home
+    every month" sets the due date, priority, tags and a repeat rule (fields sent
+    beside it win). Preview with POST /tasks/parse."""
+    fields = payload.model_dump(exclude_unset=True)
+    if parse:
+        task = planning.quick_add(request, fields)
+    else:
+        task = services.task_create(owner=_owner(request), **fields)
     response = task_response(request, task, status=201)
     response["Location"] = TaskRenderer(request).task(task)["url"]
     return response
@@ -162,9 +171,9 @@ def export_tasks(request, fmt: Query[schemas.ExportQuery], query: Query[schemas.
     _reject_unknown_params(request, schemas.TaskQuery, schemas.ExportQuery)
     tasks = selectors.task_list(owner=_owner(request), filters=_task_filter(query))
     if fmt.format == "csv":
-        content, content_type = exchange.export_csv(tasks), "text/csv; charset=utf-8"
+        content, content_type = plan_exchange.export_csv(tasks), "text/csv; charset=utf-8"
     else:
-        content, content_type = exchange.export_json(tasks), "application/json"
+        content, content_type = plan_exchange.export_json(tasks), "application/json"
     filename = f"taskapp-{timezone.localdate().isoformat()}.{fmt.format}"
     return HttpResponse(
         content,
@@ -176,10 +185,10 @@ def export_tasks(request, fmt: Query[schemas.ExportQuery], query: Query[schemas.
 def _import_rows(request):
     kind = media_type(request)
     if kind == "text/csv":
-        return exchange.parse(request.body, "csv")
+        return plan_exchange.parse(request.body, "csv")
     if is_json(kind):
         load_json(request.body)  # a broken body is invalid_json (400) as everywhere
-        return exchange.parse(request.body, "json")
+        return plan_exchange.parse(request.body, "json")
     raise unsupported_media_type(("application/json", "text/csv"))
 
 
@@ -205,7 +214,7 @@ def import_tasks(request):
     All or nothing: every row is validated first; errors name the row numbers
     (JSON: the item's position from 1; CSV: the line in the file).
     """
-    tasks = services.tasks_import(owner=_owner(request), rows=_import_rows(request))
+    tasks = plan_exchange.tasks_import(owner=_owner(request), rows=_import_rows(request))
     ids = [str(task.id) for task in tasks]
     return json_response({"imported": len(ids), "ids": ids}, status=201)
 
@@ -215,6 +224,7 @@ def bulk_tasks(request, payload: schemas.BulkIn):
     """Mark done, reopen, delete (to the trash), restore or purge many tasks at once."""
     action = BULK_ACTION_NAMES.get(payload.action, payload.action)
     result = services.tasks_bulk(owner=_owner(request), ids=payload.ids, action=action)
+    planning.after_bulk(request, action, result.touched)
     return json_response(
         {
             "action": payload.action,
@@ -248,11 +258,13 @@ def get_task(request, task_id: UUID):
 def replace_task(request, task_id: UUID, payload: schemas.TaskIn):
     """Replace a task: fields left out go back to their defaults. Honours If-Match."""
     task = _get_task(request, task_id)
+    before = planning.before_write(task)
     task = services.task_replace(
         task=task,
         expected_version=_expected_version(request, task),
         **payload.model_dump(exclude_unset=True),
     )
+    planning.after_write(task, before)
     return task_response(request, task)
 
 
@@ -265,11 +277,13 @@ def replace_task(request, task_id: UUID, payload: schemas.TaskIn):
 def update_task(request, task_id: UUID, payload: schemas.TaskPatch):
     """Change the fields sent, nothing else. Honours If-Match."""
     task = _get_task(request, task_id)
+    before = planning.before_write(task)
     task = services.task_update(
         task=task,
         expected_version=_expected_version(request, task),
         **payload.model_dump(exclude_unset=True),
     )
+    planning.after_write(task, before)
     return task_response(request, task)
 
 

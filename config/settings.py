@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "ninja",
     "taskapp.accounts",
     "taskapp.tasks",
+    "taskapp.planning",
     "api",
     "ui",
     "config",
@@ -331,3 +332,16 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /metrics is served by the gunicorn master on TASKAPP_METRICS_PORT (see
 # config/gunicorn.py); on the app port only where asked for (make run).
 METRICS_ON_APP_PORT = env_bool("TASKAPP_METRICS_ON_APP_PORT", DEBUG)
+
+# --- E-mail (reminders) -----------------------------------------------------------
+# Only what `manage.py send_reminders` needs, until the full TASKAPP_EMAIL_* block
+# (SMTP host, port, user, password, TLS) lands with password reset; then this one
+# line defers to it. The console backend prints mails to the log: nothing leaves
+# the machine unless an SMTP server is configured. docs/configuration.md, "E-mail".
+if "EMAIL_BACKEND" not in globals():
+    EMAIL_BACKEND = env_str(
+        "TASKAPP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    )
+    DEFAULT_FROM_EMAIL = env_str("TASKAPP_EMAIL_FROM", "Taskapp <taskapp@localhost>")
+    # Bounds one send, so a reminder run stays far inside its claim lease.
+    EMAIL_TIMEOUT = 30

@@ -7,11 +7,14 @@ also answers at the host root, as the original did: http://api.<host>/).
 from django.conf import settings
 from django.urls import include, path
 
+from api.calendar import calendar_feed
 from config import probes
 
 urlpatterns = [
     path("healthz", probes.healthz, name="healthz"),
     path("readyz", probes.readyz, name="readyz"),
+    # Every role: the feed URL is handed out by the API and by the web UI alike.
+    path("calendar/<str:secret>.ics", calendar_feed, name="calendar-feed"),
 ]
 if settings.METRICS_ON_APP_PORT:
     # Off by default: under gunicorn the metrics port serves every worker's

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from taskapp.planning import exchange as plan_exchange
 from taskapp.tasks import exchange, selectors
 from taskapp.tasks.models import DESCRIPTION_MAX, TITLE_MAX, Priority, Status
 from taskapp.tasks.validators import normalize_tags
@@ -197,7 +198,7 @@ class ImportForm(ErrorsNextToFields, forms.Form):
         upload = self.cleaned_data["file"]
         fmt = "csv" if upload.name.lower().endswith(".csv") else "json"
         try:
-            rows = exchange.parse(upload.read(), fmt)
+            rows = plan_exchange.parse(upload.read(), fmt)
         except exchange.ImportFileError as exc:
             raise ValidationError(str(exc)) from None
         if not rows:  # a CSV with only its header, an empty JSON array

@@ -2,7 +2,7 @@ import uuid
 
 from django.urls import path, register_converter
 
-from ui import accounts, views
+from ui import accounts, planning, views
 
 
 class TaskIdConverter:
@@ -29,6 +29,19 @@ urlpatterns = [
     path("tasks/<task_id:task_id>/undo/", views.task_undo, name="task-undo"),
     path("tasks/<task_id:task_id>/restore/", views.task_restore, name="task-restore"),
     path("tasks/<task_id:task_id>/purge/", views.task_delete_forever, name="task-purge"),
+    path("tasks/<task_id:task_id>/plan/", planning.task_plan, name="task-plan"),
+    path("tasks/<task_id:task_id>/steps/", planning.step_add, name="step-add"),
+    path("tasks/<task_id:task_id>/steps/<uuid:step_id>/", planning.step_action, name="step"),
+    path("tasks/<task_id:task_id>/reminders/", planning.reminder_add, name="reminder-add"),
+    path(
+        "tasks/<task_id:task_id>/reminders/<uuid:reminder_id>/remove/",
+        planning.reminder_remove,
+        name="reminder-remove",
+    ),
+    path("tasks/<task_id:task_id>/repeat/", planning.repeat_save, name="repeat"),
+    path("tasks/<task_id:task_id>/keep-typed/", planning.keep_typed, name="keep-typed"),
+    path("calendar/", planning.calendar_feeds, name="calendar-feeds"),
+    path("calendar/<uuid:feed_id>/revoke/", planning.calendar_feed_revoke, name="calendar-revoke"),
     path("trash/", views.trash, name="trash"),
     path("export/", views.export, name="export"),
     path("import/", views.import_tasks, name="import"),

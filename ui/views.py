@@ -20,8 +20,10 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget
 
+from taskapp.planning import exchange as plan_exchange
 from taskapp.tasks import exchange, selectors, services
 from taskapp.tasks.models import Status, Task
+from ui import planning
 from ui.decorators import login_required, post_only, take_draft
 from ui.forms import (
     BulkForm,
@@ -97,7 +99,7 @@ def _list_context(request, query: QueryDict, *, trash: bool = False) -> dict:
     return {
         "filter_form": form,
         "page": page,
-        "tasks": page.object_list,
+        "tasks": planning.annotate_rows(page.object_list),
         "counts": selectors.task_counts(owner=request.user),
         "query": params.urlencode(),
         "tag_query": _tag_query(params),
@@ -121,6 +123,7 @@ def _tag_query(query: QueryDict) -> str:
 def _row_context(request, task: Task, **extra) -> dict:
     """What one row rendered alone (htmx) needs: its task and the list it is in."""
     back = _back_url(request)
+    planning.annotate_rows([task])
     return {"task": task, "next": back, "tag_query": _tag_query(_query_of(back)), **extra}
 
 
@@ -182,6 +185,7 @@ def task_list(request):
     draft = take_draft(request, reverse("task-create"))
     context["create_form"] = TaskCreateForm(initial={"title": (draft or {}).get("title", "")})
     context["undo"] = request.session.pop("undo", None)
+    context["quick_added"] = request.session.pop("quick_added", None)
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, f"{TASKS}#task-list", context)
         response["HX-Push-Url"] = clean_url  # what the address bar and history keep
@@ -196,17 +200,25 @@ def task_list(request):
 @post_only("tasks")
 def task_create(request):
     form = TaskCreateForm(request.POST)
+    quick_added = None
     if form.is_valid():
         try:
-            services.task_create(owner=request.user, title=form.cleaned_data["title"])
+            if request.POST.get("quick"):
+                _, quick_added = planning.quick_create(request, form.cleaned_data["title"])
+            else:
+                services.task_create(owner=request.user, title=form.cleaned_data["title"])
         except ValidationError as exc:
             add_service_errors(form, exc)
     if not form.is_valid():
         return _create_failed(request, form)
     if not request.htmx:
+        if quick_added:
+            request.session["quick_added"] = quick_added
         return redirect(_back_url(request))
     context = _list_context(request, _query_of(_back_url(request)))
-    return _render_parts(request, "task-list", "counts", context={**context, "oob": True})
+    parts = ("task-list", "counts", "notice") if quick_added else ("task-list", "counts")
+    context = {**context, "oob": True, "quick_added": quick_added}
+    return _render_parts(request, *parts, context=context)
 
 
 def _create_failed(request, form):
@@ -238,6 +250,7 @@ def task_edit(request, task_id):
     form = TaskEditForm(request.POST) if request.method == "POST" else _edit_form(request, task)
     status = 200
     if request.method == "POST" and form.is_valid():
+        before = planning.before_write(task)
         try:
             services.task_update(
                 task=task,
@@ -252,6 +265,7 @@ def task_edit(request, task_id):
             form.add_error(None, STALE_MESSAGE)
             status = 409
         else:
+            planning.after_write(task, before)
             if not request.htmx:
                 return redirect(_back_url(request))
             context = _counts_context(request, **_row_context(request, task))
@@ -310,9 +324,11 @@ def _task_id_or_404(raw: str) -> uuid.UUID:
 def _set_status(request, task: Task, status: str):
     """The Done checkbox: its value says the state wanted (not "flip"), so a repeated
     or stale click cannot undo itself."""
+    before = planning.before_write(task)
     task = _retrying_stale(request, task, lambda t: services.task_set_status(task=t, status=status))
     if task is None:
         return _stale(request)
+    planning.after_write(task, before)
     if not request.htmx:
         return redirect(_back_url(request))
     context = _counts_context(request, **_row_context(request, task))
@@ -354,6 +370,7 @@ def _tasks_bulk(request):
         result = services.tasks_bulk(
             owner=request.user, ids=form.cleaned_data["ids"], action=action
         )
+        planning.after_bulk(request, action, result.touched)
         if action == "trash" and result.touched:
             # Like a single Delete: an Undo notice (it restores exactly these tasks).
             ids = [pk.hex for pk in result.touched]
@@ -448,9 +465,9 @@ def export(request):
         raise Http404
     tasks = selectors.task_list(owner=request.user)
     if fmt == "csv":
-        body, content_type = exchange.export_csv(tasks), "text/csv; charset=utf-8"
+        body, content_type = plan_exchange.export_csv(tasks), "text/csv; charset=utf-8"
     else:
-        body, content_type = exchange.export_json(tasks), "application/json"
+        body, content_type = plan_exchange.export_json(tasks), "application/json"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="tasks.{fmt}"'
     return response
@@ -463,7 +480,7 @@ def import_tasks(request):
     row_errors = {}
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.tasks_import(owner=request.user, rows=form.cleaned_data["file"])
+            created = plan_exchange.tasks_import(owner=request.user, rows=form.cleaned_data["file"])
         except services.ImportRejected as exc:
             row_errors = exc.errors
         else:

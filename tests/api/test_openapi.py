@@ -27,6 +27,16 @@ def test_it_serves_an_openapi_3_schema_listing_the_routes(client):
         "/api/v1/tasks/{task_id}/permanent",
         "/api/v1/tags",
         "/api/v1/me",
+        # Planning (tests/api/test_planning.py)
+        "/api/v1/tasks/parse",
+        "/api/v1/tasks/{task_id}/subtasks",
+        "/api/v1/tasks/{task_id}/subtasks/order",
+        "/api/v1/tasks/{task_id}/subtasks/{subtask_id}",
+        "/api/v1/tasks/{task_id}/reminders",
+        "/api/v1/tasks/{task_id}/reminders/{reminder_id}",
+        "/api/v1/tasks/{task_id}/recurrence",
+        "/api/v1/calendar-feeds",
+        "/api/v1/calendar-feeds/{feed_id}",
         "/api/task",
         "/api/task/",
         "/api/task/{title}",
@@ -118,7 +128,11 @@ def test_it_publishes_the_task_exactly_as_declared(client):
     assert set(task_out["properties"]) == {*declared, "url", "overdue", "in_trash", "etag"}
     assert set(task_out["required"]) == set(task_out["properties"])
     assert task_out["additionalProperties"] is False
-    assert list(export["properties"]) == [name for name in declared if name != "deleted_at"]
+    assert list(export["properties"]) == [
+        *[name for name in declared if name != "deleted_at"],
+        "subtasks",  # the plan (taskapp.planning.exchange)
+        "recurrence",
+    ]
     assert task_out["properties"]["priority"]["enum"] == ["low", "normal", "high", "urgent"]
 
 

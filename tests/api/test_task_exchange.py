@@ -42,6 +42,8 @@ def test_it_exports_json(api_client, task, other_task):
             "created_at": stored.created_at.isoformat(),
             "updated_at": stored.updated_at.isoformat(),
             "completed_at": None,
+            "subtasks": [],
+            "recurrence": None,
         }
     ]
 

@@ -114,7 +114,9 @@ def test_it_turns_resources_on_and_off(switch):
 
 def test_it_renders_no_statefulset_with_an_external_mongodb():
     docs = render(set_values=["mongodb.enabled=false", "externalMongodb.existingSecret=atlas"])
-    assert not [d for d in docs if d["kind"] in ("StatefulSet", "CronJob")]
+    # No database server and no backup CronJob (the reminders CronJob stays).
+    in_cluster = [d for d in docs if d["kind"] in ("StatefulSet", "CronJob")]
+    assert [d["metadata"]["name"] for d in in_cluster] == ["taskapp-reminders"]
     api = named(docs, "Deployment")["taskapp-api"]
     sources = api["spec"]["template"]["spec"]["volumes"][0]["projected"]["sources"]
     assert {"name": "atlas", "items": [{"key": "mongodb-uri", "path": "mongodb-uri"}]} in [

@@ -1,0 +1,251 @@
+"""The plan of a task (checklist, reminders, repeat rule), quick add's undo, and
+the calendar feeds page. Plain forms that post and redirect back (no JavaScript
+needed); a refused value re-renders the page with the message next to its field."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from taskapp.planning import services
+from taskapp.planning.models import CalendarFeed, Reminder, Subtask
+from taskapp.tasks import selectors
+from taskapp.tasks.models import Task
+from taskapp.tasks.services import StaleVersion
+from ui.decorators import login_required, post_only
+from ui.forms import add_service_errors
+from ui.planning_forms import FeedForm, ReminderForm, RepeatForm, StepForm
+
+PLAN = "ui/planning/plan.html"
+STEP_ACTIONS = ("toggle", "up", "down", "remove", "rename")
+NEW_FEED_SESSION_KEY = "new_feed_url"
+
+
+def _task(request, task_id) -> Task:
+    try:
+        return selectors.get_task(owner=request.user, task_id=task_id, include_trash=False)
+    except Task.DoesNotExist:
+        raise Http404 from None
+
+
+def _repeat_form(task) -> RepeatForm:
+    recurrence = services.recurrence_of(task)
+    if recurrence is None:
+        return RepeatForm()
+    data = services.recurrence_as_dict(recurrence)
+    return RepeatForm(
+        initial={
+            "interval": data["interval"],
+            "frequency": data["frequency"],
+            "weekdays": data["weekdays"],
+            "last_day": data["last_day"],
+        }
+    )
+
+
+def _plan_page(request, task, *, status=200, **forms_):
+    zone = services.zone_of(request.user)
+    steps = services.subtasks_of(task)
+    context = {
+        "task": task,
+        "steps": steps,
+        "done_count": sum(step.done for step in steps),
+        "reminders": services.reminders_of(task),
+        "recurrence": services.recurrence_as_dict(services.recurrence_of(task)),
+        "zone": zone,
+        "step_form": forms_.get("step_form") or StepForm(),
+        "reminder_form": forms_.get("reminder_form") or ReminderForm(zone=zone),
+        "repeat_form": forms_.get("repeat_form") or _repeat_form(task),
+    }
+    return render(request, PLAN, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def task_plan(request, task_id):
+    """Checklist, reminders and repeat rule of one task."""
+    return _plan_page(request, _task(request, task_id))
+
+
+def _back(task):
+    return redirect(reverse("task-plan", args=[task.id]))
+
+
+@login_required
+@post_only("tasks")
+def step_add(request, task_id):
+    task = _task(request, task_id)
+    form = StepForm(request.POST)
+    if form.is_valid():
+        try:
+            services.subtask_add(task=task, title=form.cleaned_data["title"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    if not form.is_valid():
+        return _plan_page(request, task, status=422, step_form=form)
+    return _back(task)
+
+
+@login_required
+@post_only("tasks")
+def step_action(request, task_id, step_id):
+    """A step's buttons: tick/untick, move up/down, rename, remove (by name)."""
+    task = _task(request, task_id)
+    try:
+        step = services.get_subtask(task=task, subtask_id=step_id)
+    except Subtask.DoesNotExist:
+        raise Http404 from None
+    action = next((name for name in STEP_ACTIONS if name in request.POST), None)
+    if action == "toggle":
+        services.subtask_update(subtask=step, done=not step.done)
+    elif action in ("up", "down"):
+        services.subtask_move(subtask=step, by=-1 if action == "up" else 1)
+    elif action == "remove":
+        services.subtask_delete(subtask=step)
+    elif action == "rename":
+        try:
+            services.subtask_update(subtask=step, title=request.POST.get("title", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.message_dict.get("title", [])))
+    return _back(task)
+
+
+@login_required
+@post_only("tasks")
+def reminder_add(request, task_id):
+    task = _task(request, task_id)
+    form = ReminderForm(request.POST, zone=services.zone_of(request.user))
+    if form.is_valid():
+        try:
+            services.reminder_add(task=task, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    if not form.is_valid():
+        return _plan_page(request, task, status=422, reminder_form=form)
+    return _back(task)
+
+
+@login_required
+@post_only("tasks")
+def reminder_remove(request, task_id, reminder_id):
+    task = _task(request, task_id)
+    try:
+        reminder = services.get_reminder(task=task, reminder_id=reminder_id)
+    except Reminder.DoesNotExist:
+        raise Http404 from None
+    services.reminder_delete(reminder=reminder)
+    return _back(task)
+
+
+@login_required
+@post_only("tasks")
+def repeat_save(request, task_id):
+    task = _task(request, task_id)
+    if "stop" in request.POST:
+        services.recurrence_set(task=task, recurrence=None)
+        return _back(task)
+    form = RepeatForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recurrence_set(task=task, recurrence=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.message_dict.get("recurrence", []))
+    if not form.is_valid():
+        return _plan_page(request, task, status=422, repeat_form=form)
+    return _back(task)
+
+
+@login_required
+@post_only("tasks")
+def keep_typed(request, task_id):
+    """Quick add guessed wrong: the line as typed becomes the title again."""
+    task = _task(request, task_id)
+    text = request.POST.get("text", "")
+    if text:
+        try:
+            services.task_plain_again(task=task, text=text)
+        except (ValidationError, StaleVersion):
+            # Too long a line, or the task was edited meanwhile: keep what is there.
+            messages.error(request, _("The task was left as it is."))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("tasks")
+    return redirect(back)
+
+
+# --- What the task list borrows (ui.views) ----------------------------------------
+
+
+def annotate_rows(tasks) -> list:
+    """Give a page of tasks their checklist progress (``step_progress``: (done,
+    total) or None) and whether they repeat (``repeats``): two queries per page,
+    whatever its length."""
+    tasks = list(tasks)
+    ids = [task.pk for task in tasks]
+    progress = services.subtask_progress(ids) if ids else {}
+    repeating = set(services.recurrences_for(ids)) if ids else set()
+    for task in tasks:
+        task.step_progress = progress.get(task.pk)
+        task.repeats = task.pk in repeating
+    return tasks
+
+
+def quick_create(request, text: str):
+    """The add box with quick add on: (task, what to show about the guess or None)."""
+    task, parsed = services.task_quick_add(owner=request.user, text=text)
+    if not parsed.parts:
+        return task, None
+    shown = {"id": task.id.hex, "title": task.title, "text": parsed.text}
+    shown["parts"] = [{"kind": kind, "text": words} for kind, words in parsed.parts]
+    return task, shown
+
+
+before_write = services.snapshot
+
+
+def after_write(task, before: dict) -> None:
+    services.after_task_saved(task=task, before=before)
+
+
+def after_bulk(request, action: str, ids) -> None:
+    if action == "done":
+        services.after_bulk_done(owner=request.user, ids=ids)
+
+
+# --- Calendar feeds ---------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_feeds(request):
+    form = FeedForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, raw = services.feed_issue(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            url = request.build_absolute_uri(reverse("calendar-feed", args=[raw]))
+            request.session[NEW_FEED_SESSION_KEY] = url
+            return redirect("calendar-feeds")
+    context = {
+        "form": form,
+        "feeds": services.feeds_of(request.user),
+        "new_url": request.session.pop(NEW_FEED_SESSION_KEY, None),
+    }
+    return render(request, "ui/planning/feeds.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@post_only("calendar-feeds")
+def calendar_feed_revoke(request, feed_id):
+    try:
+        feed = services.feed_revoke(user=request.user, feed_id=feed_id)
+    except CalendarFeed.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("Calendar feed “%(name)s” revoked.") % {"name": feed.name})
+    return redirect("calendar-feeds")
