@@ -16,16 +16,10 @@ from taskapp.planning.models import (
 from taskapp.planning.rules import WEEKDAY_NAMES
 from ui.forms import ErrorsNextToFields
 
-WEEKDAY_CHOICES = [
-    ("mon", _("Mon")),
-    ("tue", _("Tue")),
-    ("wed", _("Wed")),
-    ("thu", _("Thu")),
-    ("fri", _("Fri")),
-    ("sat", _("Sat")),
-    ("sun", _("Sun")),
-]
-assert [key for key, _label in WEEKDAY_CHOICES] == list(WEEKDAY_NAMES)
+# Labels in the rules' order (Monday first): the keys come from the rules module,
+# so the two can never disagree.
+_WEEKDAY_LABELS = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
+WEEKDAY_CHOICES = list(zip(WEEKDAY_NAMES, _WEEKDAY_LABELS, strict=True))
 
 
 class StepForm(ErrorsNextToFields, forms.Form):
