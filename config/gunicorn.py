@@ -85,7 +85,7 @@ def serving_from_env() -> Serving:
         timeout=env_int("TASKAPP_TIMEOUT", 30, minimum=1),
         graceful_timeout=env_int("TASKAPP_GRACEFUL_TIMEOUT", 20, minimum=0),
         drain_seconds=env_int("TASKAPP_DRAIN_SECONDS", 5, minimum=0),
-        max_requests=env_int("TASKAPP_MAX_REQUESTS", 1000, minimum=0),
+        max_requests=env_int("TASKAPP_MAX_REQUESTS", 5000, minimum=0),
         metrics_port=env_int("TASKAPP_METRICS_PORT", 9100, minimum=0, maximum=65535),
     )
 

@@ -66,7 +66,7 @@ def test_it_defaults_to_safe_values(monkeypatch):
     serving = gunicorn.serving_from_env()
     assert (serving.port, serving.metrics_port) == (8000, 9100)
     assert serving.workers == gunicorn.default_workers(gunicorn.available_cpus())
-    assert (serving.drain_seconds, serving.max_requests) == (5, 1000)
+    assert (serving.drain_seconds, serving.max_requests) == (5, 5000)
 
 
 def test_it_sizes_workers_from_the_cpus_with_a_cap():
