@@ -4,9 +4,11 @@ Django imports the URLconf on the first request, and with it the API: ninja
 builds a pydantic model per operation and response (~140 ms of CPU). Under
 gunicorn the app is loaded in the master (``preload_app``), so doing that work
 here means every worker, including each recycled one, starts with it done
-(docs/performance.md). No database connection is opened: a connection must not
+and shares the master's memory (docs/performance.md). No database connection is opened: a connection must not
 be shared by forked workers.
 """
+
+import gc
 
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
@@ -23,3 +25,8 @@ def warm_up() -> None:
     is_language_prefix_patterns_used(settings.ROOT_URLCONF)  # LocaleMiddleware's question
     with translation.override(settings.LANGUAGE_CODE):
         translation.gettext("Not found")  # loads the message catalogs
+    # Everything made so far lives as long as the process: move it out of the
+    # garbage collector's sight. A forked worker's collections would otherwise
+    # walk (and so write to, un-sharing the pages of) every object of the master.
+    gc.collect()
+    gc.freeze()
