@@ -4,8 +4,8 @@ Django imports the URLconf on the first request, and with it the API: ninja
 builds a pydantic model per operation and response (~140 ms of CPU). Under
 gunicorn the app is loaded in the master (``preload_app``), so doing that work
 here means every worker, including each recycled one, starts with it done
-and shares the master's memory (docs/performance.md). No database connection is opened: a connection must not
-be shared by forked workers.
+and shares the master's memory (docs/performance.md). No database connection
+is opened: a connection must not be shared by forked workers.
 """
 
 import gc
