@@ -51,3 +51,14 @@ def test_it_imports_the_api_at_load_without_opening_the_database(tmp_path):
     result = run([sys.executable, "-c", code], TASKAPP_ROLE="api", TASKAPP_DATA_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True"]
+
+
+def test_it_passes_djangos_checks_on_every_role(tmp_path):
+    # migrate and every manage.py command run the system checks first.
+    for role in ("api", "ui", "all"):
+        result = run(
+            [sys.executable, "manage.py", "check", "--fail-level", "WARNING"],
+            TASKAPP_ROLE=role,
+            TASKAPP_DATA_DIR=str(tmp_path),
+        )
+        assert result.returncode == 0, (role, result.stderr)
