@@ -4,7 +4,7 @@ from ninja.security import HttpBearer
 
 from api.errors import ApiError, unauthorized
 from taskapp.accounts import ratelimit
-from taskapp.accounts.models import ApiToken
+from taskapp.accounts.token_memo import active_token
 
 SCOPE = "token"
 
@@ -19,7 +19,8 @@ def rate_limited(seconds: int) -> ApiError:
 
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer <token>``; request.auth is the ApiToken, its user
-    request.user. A valid token costs one query (plus a last-use write a minute).
+    request.user. A valid token costs one query (plus a last-use write a minute;
+    taskapp.accounts.token_memo keeps that query cheap without caching validity).
 
     Only failures touch the rate limiter, so good clients pay nothing for it. A
     client over the limit gets 429 for every further bad token; a valid token
@@ -28,7 +29,7 @@ class TokenAuth(HttpBearer):
     """
 
     def authenticate(self, request, token):
-        api_token = ApiToken.objects.for_raw_token(token.strip())
+        api_token = active_token(token.strip())
         if api_token is None:
             self._fail(request)
         api_token.touch()

@@ -132,6 +132,22 @@ MIDDLEWARE = [
     "config.middleware.DatabaseUnavailableMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+if ROLE == "api":
+    # The API authenticates with Bearer tokens and answers JSON: no cookies, so no
+    # sessions, CSRF or messages, and no htmx. Kept: whitenoise (Swagger UI's
+    # assets), locale (validation messages follow Accept-Language), the security
+    # headers. Every request pays for each middleware (docs/performance.md).
+    UI_ONLY_MIDDLEWARE = {
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "django_htmx.middleware.HtmxMiddleware",
+    }
+    MIDDLEWARE = [name for name in MIDDLEWARE if name not in UI_ONLY_MIDDLEWARE]
+    # The admin stays installed (its models and migrations are shared) but is not
+    # routed on this role (config/urls.py), so its middleware checks do not apply.
+    SILENCED_SYSTEM_CHECKS = ["admin.E408", "admin.E409", "admin.E410"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -56,7 +56,7 @@ def test_the_mongodb_job_runs_the_fast_suite_on_mongo_7_and_8():
     assert job["strategy"]["matrix"]["mongo"] == ["7.0", "8.0"]
     assert job["services"]["mongo"]["image"] == "mongo:${{ matrix.mongo }}"
     assert "TASKAPP_TEST_DB" not in job.get("env", {})
-    assert [step.get("run") for step in job["steps"]][-1] == "make test-mongo-real"
+    assert "make test-mongo-real" in [step.get("run") for step in job["steps"]]
 
 
 def test_the_make_test_job_still_runs_make_test():

@@ -52,6 +52,14 @@ def test_it_reads_serving_settings_from_the_environment(configure):
     assert config["wsgi_app"] == "config.wsgi:application"
 
 
+def test_it_loads_the_app_once_in_the_master(configure):
+    # Workers are forks of a master that has Django set up and warmed
+    # (config/warmup.py): a recycled worker costs a fork, not a Django start.
+    config = configure()
+    assert config["preload_app"] is True
+    assert (config["max_requests"], config["max_requests_jitter"]) == (5000, 500)
+
+
 def test_it_takes_proxies_and_log_level_from_djangos_settings(configure, settings):
     settings.TRUSTED_PROXIES = ["10.0.0.0/8", "192.168.1.5"]
     settings.LOG_LEVEL = "WARNING"
@@ -66,7 +74,7 @@ def test_it_defaults_to_safe_values(monkeypatch):
     serving = gunicorn.serving_from_env()
     assert (serving.port, serving.metrics_port) == (8000, 9100)
     assert serving.workers == gunicorn.default_workers(gunicorn.available_cpus())
-    assert (serving.drain_seconds, serving.max_requests) == (5, 1000)
+    assert (serving.drain_seconds, serving.max_requests) == (5, 5000)
 
 
 def test_it_sizes_workers_from_the_cpus_with_a_cap():
