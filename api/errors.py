@@ -19,6 +19,7 @@ from django.http import Http404, JsonResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from taskapp.tasks.bounded import TooLarge
 from taskapp.tasks.exchange import ImportFileError
 from taskapp.tasks.models import Task
 from taskapp.tasks.services import ImportRejected, StaleVersion
@@ -144,10 +145,10 @@ def unsupported_media_type(accepted=("application/json",)) -> ApiError:
     )
 
 
-def payload_too_large() -> ApiError:
+def payload_too_large(message: str | None = None) -> ApiError:
     return ApiError(
         "payload_too_large",
-        f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+        message or f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
     )
 
 
@@ -266,6 +267,10 @@ def on_too_big(request, exc):
     return payload_too_large().response()
 
 
+def on_too_many_values(request, exc: TooLarge):
+    return payload_too_large(str(exc)).response()
+
+
 def propagate(request, exc):
     """Anything else (a bug, a database outage) goes on to Django: handler500
     answers server_error, config.middleware answers 503 for an outage. Replaces
@@ -284,6 +289,7 @@ HANDLERS = {
     ImportRejected: on_import_rejected,
     ImportFileError: on_import_file_error,
     RequestDataTooBig: on_too_big,
+    TooLarge: on_too_many_values,
     Exception: propagate,
 }
 

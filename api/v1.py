@@ -7,13 +7,13 @@ like a missing one, so every route answers 404 for it.
 
 from uuid import UUID
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 
 from api import schemas
-from api.errors import unsupported_media_type, validation_error
-from api.parser import is_json, load_json, media_type
+from api.errors import invalid_json, unsupported_media_type, validation_error
+from api.parser import is_json, media_type
 from api.render import TaskRenderer, json_response, task_response
 from taskapp.tasks import exchange, selectors, services
 from taskapp.tasks.models import Priority
@@ -161,12 +161,13 @@ def export_tasks(request, fmt: Query[schemas.ExportQuery], query: Query[schemas.
     """Download your tasks (the list filters apply) as JSON or CSV."""
     _reject_unknown_params(request, schemas.TaskQuery, schemas.ExportQuery)
     tasks = selectors.task_list(owner=_owner(request), filters=_task_filter(query))
+    # Streamed: the rows are read and written in chunks (constant memory).
     if fmt.format == "csv":
-        content, content_type = exchange.export_csv(tasks), "text/csv; charset=utf-8"
+        content, content_type = exchange.iter_export_csv(tasks), "text/csv; charset=utf-8"
     else:
-        content, content_type = exchange.export_json(tasks), "application/json"
+        content, content_type = exchange.iter_export_json(tasks), "application/json"
     filename = f"taskapp-{timezone.localdate().isoformat()}.{fmt.format}"
-    return HttpResponse(
+    return StreamingHttpResponse(
         content,
         content_type=content_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
@@ -178,8 +179,12 @@ def _import_rows(request):
     if kind == "text/csv":
         return exchange.parse(request.body, "csv")
     if is_json(kind):
-        load_json(request.body)  # a broken body is invalid_json (400) as everywhere
-        return exchange.parse(request.body, "json")
+        try:
+            return exchange.parse(request.body, "json")
+        except exchange.ImportFileError as exc:
+            if exc.syntax:  # broken JSON is invalid_json (400), as for every body
+                raise invalid_json(exc.detail) from None
+            raise
     raise unsupported_media_type(("application/json", "text/csv"))
 
 

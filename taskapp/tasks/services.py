@@ -26,6 +26,9 @@ from taskapp.tasks.fields import BULK_ACTIONS, IMPORT_MAX_ROWS, PUT_DEFAULTS
 from taskapp.tasks.models import Status, Task, TaskTag
 from taskapp.tasks.validators import clean_ids, clean_task_fields
 
+# Tasks written per bulk insert by an import (their tag rows follow each batch).
+IMPORT_BATCH = 500
+
 
 class StaleVersion(Exception):
     """The task changed since the caller read it (a stale If-Match or a race)."""
@@ -319,13 +322,16 @@ def tasks_import(*, owner, rows: list[tuple[int, dict]]) -> list[Task]:
         tasks.append(task)
     if errors:
         raise ImportRejected(errors)
-    tag_rows = [
-        TaskTag(task=task, owner=owner, name=name) for task in tasks for name in task.tag_names
-    ]
     with write_block():
         try:
-            Task.objects.bulk_create(tasks, batch_size=500)
-            TaskTag.objects.bulk_create(tag_rows, batch_size=1000)
+            # In batches, with the tag rows of each batch made just before they are
+            # written: 10,000 tasks of 20 tags each are 200,000 TaskTag objects.
+            for start in range(0, len(tasks), IMPORT_BATCH):
+                batch = tasks[start : start + IMPORT_BATCH]
+                Task.objects.bulk_create(batch)
+                TaskTag.objects.bulk_create(
+                    [TaskTag(task=t, owner=owner, name=name) for t in batch for name in t.tag_names]
+                )
         except Exception:
             _undo_create([task.pk for task in tasks])
             raise
