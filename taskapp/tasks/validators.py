@@ -28,6 +28,21 @@ def has_control_characters(value: str) -> bool:
     return CONTROL_CHARACTERS.search(value) is not None
 
 
+def is_storable_text(value: str) -> bool:
+    """Whether the text can be stored as UTF-8: JSON's "\\ud800" escapes make
+    Python strings with lone surrogates, which no database encoding accepts."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_storable(value: str, message) -> None:
+    if not is_storable_text(value):
+        raise ValidationError(message, code="invalid")
+
+
 def normalize_tag(raw: str) -> str:
     """Tags are lower case, single words joined by dashes: ' #Work  Stuff ' -> 'work-stuff'."""
     return "-".join(str(raw).lower().split()).lstrip("#")
@@ -51,6 +66,7 @@ def normalize_tags(raw) -> list[str]:
     for item in items:
         if not isinstance(item, str):
             raise ValidationError(_("Tags must be text."), code="invalid")
+        _check_storable(item, _("Tags must be valid Unicode text (no lone surrogates)."))
         if has_control_characters(item):
             raise ValidationError(_("Tags must not contain control characters."), code="invalid")
         tag = normalize_tag(item)
@@ -80,6 +96,7 @@ def normalize_tags(raw) -> list[str]:
 def clean_title(value) -> str:
     if not isinstance(value, str):
         raise ValidationError(_("Title must be text."), code="invalid")
+    _check_storable(value, _("Title must be valid Unicode text (no lone surrogates)."))
     if has_control_characters(value):
         raise ValidationError(_("Title must not contain control characters."), code="invalid")
     title = " ".join(value.split())
@@ -99,6 +116,7 @@ def clean_description(value) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationError(_("Description must be text."), code="invalid")
+    _check_storable(value, _("Description must be valid Unicode text (no lone surrogates)."))
     if has_control_characters(value):
         raise ValidationError(_("Description must not contain control characters."), code="invalid")
     description = value.strip()
