@@ -22,7 +22,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from taskapp.tasks.bounded import TooLarge
 from taskapp.tasks.exchange import ImportFileError
 from taskapp.tasks.models import Task
-from taskapp.tasks.services import ImportRejected, StaleVersion
+from taskapp.tasks.services import ImportRejected, StaleVersion, WriteContention
 
 
 @dataclass(frozen=True)
@@ -245,6 +245,13 @@ def on_stale(request, exc):
     return error_response("precondition_failed")
 
 
+def on_contention(request, exc):
+    # A write without If-Match never answers 412 (api.md, "ETags and If-Match").
+    return error_response(
+        "conflict", "The task is being changed by many requests at once; retry in a moment."
+    )
+
+
 def on_import_rejected(request, exc: ImportRejected):
     rows = {str(number): errors for number, errors in exc.errors.items() if number}
     fields = {"rows": rows} if rows else {}
@@ -285,6 +292,7 @@ HANDLERS = {
     HttpError: on_http_error,
     Http404: on_not_found,
     Task.DoesNotExist: on_not_found,
+    WriteContention: on_contention,
     StaleVersion: on_stale,
     ImportRejected: on_import_rejected,
     ImportFileError: on_import_file_error,
