@@ -82,7 +82,7 @@ def code_for_status(status: int) -> str:
 def is_api_request(request) -> bool:
     """Whether to answer in the API's JSON error shape: under /api/, and for every
     path on the api role (which serves nothing else)."""
-    return request.path.startswith("/api/") or settings.ROLE == "api"
+    return request.path.startswith("/api/") or request.path == "/api" or settings.ROLE == "api"
 
 
 def error_body(code: str, message: str | None = None, fields: dict | None = None) -> dict:

@@ -233,15 +233,40 @@ def bulk_tasks(request, payload: schemas.BulkIn):
 # --- One task ---------------------------------------------------------------------
 
 
+IF_NONE_MATCH = {
+    "in": "header",
+    "name": "If-None-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "ETags you hold; 304 Not Modified (no body) when one is current.",
+}
+
+
+def _not_modified(request, etag: str) -> bool:
+    """Whether If-None-Match names the current ETag (weak comparison, RFC 9110)."""
+    header = request.headers.get("If-None-Match")
+    if header is None:
+        return False
+    held = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return "*" in held or etag in held
+
+
 @router.get(
     "/tasks/{task_id}",
-    response={200: schemas.TaskOut, **ERRORS},
+    response={200: schemas.TaskOut, 304: None, **ERRORS},
     url_name="task_detail",
-    openapi_extra=_headers_doc(etag_on=200),
+    openapi_extra={
+        "parameters": [IF_NONE_MATCH],
+        "responses": {200: {"headers": {"ETag": ETAG}}, 304: {"headers": {"ETag": ETAG}}},
+    },
 )
 def get_task(request, task_id: UUID):
-    """One task, with its ETag header (also when it is in the trash)."""
-    return task_response(request, _get_task(request, task_id))
+    """One task, with its ETag header (also when it is in the trash). Honours
+    If-None-Match: 304 when the task has not changed."""
+    task = _get_task(request, task_id)
+    if _not_modified(request, task.etag):
+        return HttpResponse(status=304, headers={"ETag": task.etag})
+    return task_response(request, task)
 
 
 @router.put(
