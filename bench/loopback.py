@@ -8,6 +8,7 @@ framing (tests/runtime/). Only loopback; the server is stopped by its pid.
 """
 
 import json
+import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,8 +28,17 @@ class Served:
 
 
 @contextmanager
-def serve(*, ports: range, tasks: int = 1, workers: int = 1, threads: int = 4, **env_extra):
-    """Seed a database in a temporary directory and serve it until the block ends."""
+def serve(
+    *,
+    ports: range,
+    tasks: int = 1,
+    workers: int = 1,
+    threads: int = 4,
+    collectstatic: bool = False,
+    **env_extra,
+):
+    """Seed a database in a temporary directory and serve it until the block ends.
+    ``collectstatic``: the UI's pages need their static files collected (DEBUG off)."""
     with tempfile.TemporaryDirectory(prefix="taskapp-loopback-") as tmp:
         workdir = Path(tmp)
         port, metrics_port = run.free_ports(2, ports=ports)
@@ -40,6 +50,10 @@ def serve(*, ports: range, tasks: int = 1, workers: int = 1, threads: int = 4, *
         env.update(env_extra)
         Path(env["PROMETHEUS_MULTIPROC_DIR"]).mkdir()
         seeded = run.seed_database(env, tasks, workdir / "seed.json")
+        if collectstatic:
+            env["TASKAPP_STATIC_ROOT"] = str(workdir / "static")
+            command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+            run.run_quiet(command, env, 120)
         cmd = run.gunicorn_command(port=port, workers=workers, threads=threads)
         log = workdir / "gunicorn.log"
         base_url = f"http://127.0.0.1:{port}"
