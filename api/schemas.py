@@ -98,9 +98,11 @@ class ErrorOut(Schema):
 # normalising, so a title of 200 characters plus padding still fits), no control
 # characters, a title not blank, a tag that normalises to a label (or to nothing).
 _NO_CONTROL = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-TITLE_PATTERN = rf"^{_NO_CONTROL}*[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]{_NO_CONTROL}*$"
+TITLE_PATTERN = rf"^{_NO_CONTROL}*[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85]{_NO_CONTROL}*$"
 DESCRIPTION_PATTERN = rf"^{_NO_CONTROL}*$"
-TAG_INPUT_PATTERN = r"^\s*(?:#*\w[\w.+#/:-]*(?:\s+[\w.+#/:-]+)*|#*)\s*$"
+# Blanks as str.split() sees them, but for the control characters among them.
+_BLANK = r"[^\S\x0b\x0c\x1c-\x1f]"
+TAG_INPUT_PATTERN = rf"^{_BLANK}*(?:#*\w[\w.+#/:-]*(?:{_BLANK}+[\w.+#/:-]+)*|#*){_BLANK}*$"
 
 Title = Annotated[
     str,
@@ -134,11 +136,29 @@ class TaskIn(Strict):
     )
 
 
+def _import_row() -> dict:
+    """One row of a JSON import, as the import reads it: TaskIn's fields, tags also
+    as one comma-separated text (as in CSV), priority also as its number, and an
+    export's other columns, which are ignored."""
+    row = {**TaskIn.model_json_schema(), "title": "ImportRow", "description": "One imported task."}
+    properties = row["properties"]
+    properties["tags"] = {"anyOf": [*properties["tags"]["anyOf"], {"type": "string"}]}
+    properties["priority"] = {
+        "anyOf": [properties["priority"], {"type": "integer", "minimum": 1, "maximum": 4}]
+    }
+    for name in EXPORT_COLUMNS:
+        properties.setdefault(name, {"description": "An export's column; ignored."})
+    return row
+
+
 def _null_refused(annotation):
     """``annotation`` or None in Python, published as ``annotation`` alone: a
     field left out is None, an explicit null reaches the domain validators,
     which refuse it with their message ("Title must be text.")."""
     return Annotated[annotation | None, WithJsonSchema(TypeAdapter(annotation).json_schema())]
+
+
+IMPORT_ROW = _import_row()
 
 
 class TaskPatch(Strict):
@@ -241,8 +261,8 @@ class MeOut(Schema):
 
 
 class LegacyTaskIn(Strict):
-    title: str
-    description: str = ""
+    title: Title
+    description: Description = ""
 
 
 class LegacyTaskOut(Schema):

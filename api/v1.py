@@ -17,7 +17,6 @@ from api.parser import is_json, media_type
 from api.render import TaskRenderer, json_response, task_response
 from taskapp.tasks import exchange, selectors, services
 from taskapp.tasks.models import Priority
-from taskapp.tasks.services import StaleVersion
 
 router = Router(tags=["tasks"])
 
@@ -63,17 +62,23 @@ def _get_task(request, task_id):
     return selectors.get_task(owner=_owner(request), task_id=task_id)
 
 
+STALE = 0  # versions start at 1
+
+
 def _expected_version(request, task) -> int | None:
     """The version If-Match asks for: None without the header or with ``*``.
 
-    A header that does not list the task's current ETag fails right away; one
-    that does pins the write to this version (the services compare-and-set it).
+    A header that does not list the task's current ETag asks for a version that
+    does not exist (STALE); one that does pins the write to this version (the
+    services compare-and-set it).
     """
     header = request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         return None
     if task.etag not in [tag.strip() for tag in header.split(",")]:
-        raise StaleVersion
+        # No version is 0: the service refuses with StaleVersion (412), after it
+        # has validated the body (a bad body is a 422 whatever the header says).
+        return STALE
     return task.version
 
 
@@ -197,7 +202,18 @@ def _import_rows(request):
             "required": True,
             "content": {
                 "application/json": {
-                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/TaskIn"}}
+                    "schema": {
+                        "anyOf": [
+                            {"type": "array", "items": schemas.IMPORT_ROW},
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "tasks": {"type": "array", "items": schemas.IMPORT_ROW}
+                                },
+                                "required": ["tasks"],
+                            },
+                        ]
+                    }
                 },
                 "text/csv": {"schema": {"type": "string"}},
             },

@@ -219,6 +219,8 @@ def task_set_status(*, task: Task, status: str, expected_version: int | None = N
 
 def _set_deleted_at(task: Task, expected_version: int | None, to_trash: bool) -> bool:
     """Move to the trash or out of it; False when it already was there."""
+    if expected_version is not None and expected_version != task.version:
+        raise StaleVersion
 
     def write(task):
         if task.in_trash == to_trash:

@@ -60,6 +60,12 @@ def normalize_tags(raw) -> list[str]:
         items = raw.split(",")
     elif isinstance(raw, list | tuple):
         items = raw
+        if len(items) > TAGS_MAX:  # as sent: what the API's schema publishes (maxItems)
+            raise ValidationError(
+                _("A task can have at most %(max)d tags."),
+                code="max_tags",
+                params={"max": TAGS_MAX},
+            )
     else:
         raise ValidationError(_("Tags must be a list of text labels."), code="invalid")
     tags: list[str] = []
@@ -70,6 +76,14 @@ def normalize_tags(raw) -> list[str]:
         if has_control_characters(item):
             raise ValidationError(_("Tags must not contain control characters."), code="invalid")
         tag = normalize_tag(item)
+        # Lengths are counted as sent (blanks included): what the API's schema
+        # publishes (maxLength), so that a client can check before sending.
+        if len(item) > TAG_MAX:
+            raise ValidationError(
+                _("Tag “%(tag)s” is longer than %(max)d characters."),
+                code="max_length",
+                params={"tag": item.strip()[:40], "max": TAG_MAX},
+            )
         if not tag:
             continue
         if len(tag) > TAG_MAX:
@@ -102,10 +116,10 @@ def clean_title(value) -> str:
     title = " ".join(value.split())
     if not title:
         raise ValidationError(_("Title is required."), code="required")
-    if len(title) > TITLE_MAX:
+    if len(value) > TITLE_MAX:  # as sent, blanks included (see normalize_tags)
         raise ValidationError(
             _("Title must be at most %(max)d characters (it has %(len)d).")
-            % {"max": TITLE_MAX, "len": len(title)},
+            % {"max": TITLE_MAX, "len": len(value)},
             code="max_length",
         )
     return title
@@ -120,7 +134,7 @@ def clean_description(value) -> str:
     if has_control_characters(value):
         raise ValidationError(_("Description must not contain control characters."), code="invalid")
     description = value.strip()
-    if len(description) > DESCRIPTION_MAX:
+    if len(value) > DESCRIPTION_MAX:  # as sent, blanks included (see normalize_tags)
         raise ValidationError(
             _("Description must be at most %(max)d characters.") % {"max": DESCRIPTION_MAX},
             code="max_length",
