@@ -137,15 +137,23 @@ class TaskIn(Strict):
 
 
 def _import_row() -> dict:
-    """One row of a JSON import, as the import reads it: TaskIn's fields, tags also
-    as one comma-separated text (as in CSV), priority also as its number, and an
-    export's other columns, which are ignored."""
+    """One row of a JSON import, as the import reads it: TaskIn's fields, read as
+    CSV cells are (tags also as one comma-separated text, priority also as its
+    number, status, priority and due date as any text the validators then check),
+    and an export's other columns, which are ignored."""
     row = {**TaskIn.model_json_schema(), "title": "ImportRow", "description": "One imported task."}
     properties = row["properties"]
     properties["tags"] = {"anyOf": [*properties["tags"]["anyOf"], {"type": "string"}]}
     properties["priority"] = {
-        "anyOf": [properties["priority"], {"type": "integer", "minimum": 1, "maximum": 4}]
+        "anyOf": [
+            properties["priority"],
+            {"type": "integer", "minimum": 1, "maximum": 4},
+            {"type": "string"},
+        ]
     }
+    # As CSV cells: any case, blanks around, "" for the default or no date.
+    properties["status"] = {"anyOf": [properties["status"], {"type": "string"}]}
+    properties["due_date"] = {"anyOf": [*properties["due_date"]["anyOf"], {"type": "string"}]}
     for name in EXPORT_COLUMNS:
         properties.setdefault(name, {"description": "An export's column; ignored."})
     return row

@@ -6,6 +6,7 @@ figures of a real gunicorn worker are bench/memory.py's (docs/performance.md).
 """
 
 import json
+import os
 import tracemalloc
 
 import pytest
@@ -86,6 +87,14 @@ def test_a_json_body_with_too_many_values_answers_413_before_parsing(api_client,
     assert peak < BODY_BUDGET, f"peak {peak / MB:.0f} MB for a {len(content) / MB:.0f} MB body"
 
 
+# The MongoDB stand-in (TASKAPP_TEST_DB=mongo) is the server and lives in this
+# process: it holds every document a query returns, so Python's peak grows with
+# the count there whatever the app does. On it, the tests check that the answer
+# comes in many pieces (rows read in chunks); on SQLite and a real MongoDB
+# server (make test-mongo-real), that the peak stays flat.
+IN_PROCESS_SERVER = os.environ.get("TASKAPP_TEST_DB") == "mongo"
+
+
 def _export_peak(client, path, count, user):
     services.tasks_import(
         owner=user,
@@ -96,7 +105,8 @@ def _export_peak(client, path, count, user):
         response = client.get(path)
         assert response.status_code == 200
         assert response.streaming
-        return sum(len(piece) for piece in response.streaming_content)
+        sizes = [len(piece) for piece in response.streaming_content]
+        return sum(sizes), len(sizes)
 
     return peak_of(consume)
 
@@ -105,11 +115,13 @@ def _export_peak(client, path, count, user):
     "path", ["/api/v1/tasks/export?format=json", "/api/v1/tasks/export?format=csv", "/api/task"]
 )
 def test_exports_and_the_original_list_are_streamed_in_constant_memory(api_client, user, path):
-    size_small, peak_small = _export_peak(api_client, path, 600, user)
-    size_large, peak_large = _export_peak(api_client, path, 2_400, user)  # 3,000 in all
+    (size_small, _), peak_small = _export_peak(api_client, path, 600, user)
+    (size_large, pieces), peak_large = _export_peak(api_client, path, 2_400, user)  # 3,000
     assert size_large > 4 * size_small
-    # Four times the tasks, about the same peak: a chunk of rows at a time.
-    assert peak_large < peak_small * 1.5 + 512 * 1024, (peak_small, peak_large)
+    assert pieces >= 3_000 // 500  # written a chunk of 500 rows at a time
+    if not IN_PROCESS_SERVER:
+        # Four times the tasks, about the same peak: a chunk of rows at a time.
+        assert peak_large < peak_small * 1.5 + 512 * 1024, (peak_small, peak_large)
 
 
 def test_a_streamed_export_is_the_same_document_as_before(api_client, user):
