@@ -58,7 +58,9 @@ def main(argv=None) -> int:
             "--no-color",
             "--exclude-path-regex", EXCLUDE,
         ]  # fmt: skip
-        done = subprocess.run(command, cwd=ROOT, check=False)  # noqa: S603 - fixed argv
+        # In the reports directory: schemathesis keeps its example database (.schemathesis/) in
+        # the working directory.
+        done = subprocess.run(command, cwd=reports, check=False)  # noqa: S603 - fixed argv
     return done.returncode
 
 
