@@ -273,6 +273,10 @@ class LegacyTaskIn(Strict):
     description: Description = ""
 
 
+class LegacyDescQuery(Schema):
+    desc: Description
+
+
 class LegacyTaskOut(Schema):
     id: UUID
     title: str

@@ -27,9 +27,6 @@ from bench import loopback  # noqa: E402
 PORTS = range(18290, 18300)  # within the bench's port range (bench/run.py)
 SEED = 20261202
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-# The original API's routes (title as key, every route with and without a slash)
-# are left out for now: see docs/testing.md, "Fuzzing".
-EXCLUDE = r"^/api/task"
 
 
 def main(argv=None) -> int:
@@ -56,7 +53,7 @@ def main(argv=None) -> int:
             "--report", "junit,ndjson",
             "--report-dir", str(reports),
             "--no-color",
-            "--exclude-path-regex", EXCLUDE,
+
         ]  # fmt: skip
         # In the reports directory: schemathesis keeps its example database (.schemathesis/) in
         # the working directory.
