@@ -7,6 +7,7 @@ Old exports, without these columns, import as before. Reminders are not carried:
 they are instants for one person's mailbox, not part of the task.
 """
 
+import contextlib
 import json
 import uuid
 from itertools import islice
@@ -99,10 +100,9 @@ def parse(content: bytes | str, fmt: str) -> list[tuple[int, dict]]:
                 if not cell.strip():
                     del fields[key]
                     continue
-                try:
+                # Not JSON: left as text, reported as invalid by the import, with its row.
+                with contextlib.suppress(ValueError):
                     fields[key] = json.loads(cell)
-                except ValueError:
-                    pass  # reported as invalid by the import, with its row
     return rows
 
 

@@ -178,7 +178,7 @@ def _with_retries(task: Task, expected_version: int | None, write):
                 raise
         if attempt == WRITE_ATTEMPTS:
             raise WriteContention
-        time.sleep(random.uniform(0, RETRY_PAUSE_S * attempt))  # noqa: S311 - jitter only
+        time.sleep(random.uniform(0, RETRY_PAUSE_S * attempt))  # noqa: S311  # nosec B311 - jitter only
         task.refresh_from_db()
     raise AssertionError("unreachable")
 

@@ -10,8 +10,8 @@ import pytest
 from taskapp.planning import exchange as plan_exchange
 from taskapp.planning.models import Recurrence, Subtask
 from taskapp.tasks.exchange import EXPORT_CHUNK
-from taskapp.tasks.services import IMPORT_BATCH
 from taskapp.tasks.models import Task
+from taskapp.tasks.services import IMPORT_BATCH
 
 pytestmark = pytest.mark.django_db
 
