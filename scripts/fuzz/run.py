@@ -42,7 +42,7 @@ def main(argv=None) -> int:
         command = [
             args.st, "--config-file", str(CONFIG), "run", f"{served.url}/api/v1/openapi.json",
             "--checks", "all",
-            "--exclude-checks", "use_after_free",
+            "--exclude-checks", "use_after_free,ensure_resource_availability",
             "--phases", "examples,coverage,fuzzing,stateful",
             "--seed", str(SEED),
             "--max-examples", str(args.max_examples),
