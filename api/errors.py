@@ -19,9 +19,10 @@ from django.http import Http404, JsonResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from taskapp.tasks.bounded import TooLarge
 from taskapp.tasks.exchange import ImportFileError
 from taskapp.tasks.models import Task
-from taskapp.tasks.services import ImportRejected, StaleVersion
+from taskapp.tasks.services import ImportRejected, StaleVersion, WriteContention
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def code_for_status(status: int) -> str:
 def is_api_request(request) -> bool:
     """Whether to answer in the API's JSON error shape: under /api/, and for every
     path on the api role (which serves nothing else)."""
-    return request.path.startswith("/api/") or settings.ROLE == "api"
+    return request.path.startswith("/api/") or request.path == "/api" or settings.ROLE == "api"
 
 
 def error_body(code: str, message: str | None = None, fields: dict | None = None) -> dict:
@@ -147,10 +148,10 @@ def unsupported_media_type(accepted=("application/json",)) -> ApiError:
     )
 
 
-def payload_too_large() -> ApiError:
+def payload_too_large(message: str | None = None) -> ApiError:
     return ApiError(
         "payload_too_large",
-        f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+        message or f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
     )
 
 
@@ -247,6 +248,13 @@ def on_stale(request, exc):
     return error_response("precondition_failed")
 
 
+def on_contention(request, exc):
+    # A write without If-Match never answers 412 (api.md, "ETags and If-Match").
+    return error_response(
+        "conflict", "The task is being changed by many requests at once; retry in a moment."
+    )
+
+
 def on_import_rejected(request, exc: ImportRejected):
     rows = {str(number): errors for number, errors in exc.errors.items() if number}
     fields = {"rows": rows} if rows else {}
@@ -269,6 +277,10 @@ def on_too_big(request, exc):
     return payload_too_large().response()
 
 
+def on_too_many_values(request, exc: TooLarge):
+    return payload_too_large(str(exc)).response()
+
+
 def propagate(request, exc):
     """Anything else (a bug, a database outage) goes on to Django: handler500
     answers server_error, config.middleware answers 503 for an outage. Replaces
@@ -283,10 +295,12 @@ HANDLERS = {
     HttpError: on_http_error,
     Http404: on_not_found,
     Task.DoesNotExist: on_not_found,
+    WriteContention: on_contention,
     StaleVersion: on_stale,
     ImportRejected: on_import_rejected,
     ImportFileError: on_import_file_error,
     RequestDataTooBig: on_too_big,
+    TooLarge: on_too_many_values,
     Exception: propagate,
 }
 

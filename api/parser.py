@@ -1,10 +1,9 @@
 """Request bodies: JSON only, with a precise error for each way it can be wrong."""
 
-import json
-
 from ninja.parser import Parser
 
-from api.errors import invalid_json, unsupported_media_type
+from api.errors import invalid_json, payload_too_large, unsupported_media_type
+from taskapp.tasks import bounded
 
 JSON_TYPES = ("application/json",)
 
@@ -22,9 +21,13 @@ def media_type(request) -> str:
 
 def load_json(body: bytes):
     """The parsed body; invalid_json (400) for anything json cannot read, including
-    nesting deeper than the interpreter's recursion limit."""
+    nesting deeper than the interpreter's recursion limit; payload_too_large (413)
+    for a body that would build more values than one request may
+    (taskapp.tasks.bounded), checked before parsing."""
     try:
-        return json.loads(body)
+        return bounded.load_json(body)
+    except bounded.TooLarge as exc:
+        raise payload_too_large(str(exc)) from None
     except RecursionError:
         raise invalid_json("it is nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as exc:

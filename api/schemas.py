@@ -7,12 +7,13 @@ schemas are made from the same declaration (taskapp.tasks.fields), and the API
 tests check every response against the published schema.
 """
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, create_model, field_validator
+from pydantic import BeforeValidator, ConfigDict, TypeAdapter, WithJsonSchema, create_model
 
 from api.render import TaskRenderer
 from taskapp.tasks.fields import (
@@ -21,12 +22,15 @@ from taskapp.tasks.fields import (
     EXPORT_COLUMNS,
     PAGE_LIMIT_DEFAULT,
     PAGE_LIMIT_MAX,
+    PAGE_OFFSET_MAX,
     PRIORITY_NAMES,
     PUT_DEFAULTS,
+    QUERY_TEXT_MAX,
     STATUS_NAMES,
     TASK_FIELDS,
 )
-from taskapp.tasks.selectors import DEFAULT_SORT, SORT_FIELDS, sort_is_valid
+from taskapp.tasks.models import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX
+from taskapp.tasks.selectors import DEFAULT_SORT, SORT_FIELDS
 
 
 def _lower(value):
@@ -34,6 +38,20 @@ def _lower(value):
     return value.strip().lower() if isinstance(value, str) else value
 
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date_text(value):
+    # Only YYYY-MM-DD: pydantic alone also reads numbers as Unix timestamps
+    # (?due_before=0 was 1970-01-01).
+    if isinstance(value, date) or (isinstance(value, str) and ISO_DATE.match(value)):
+        return value
+    raise ValueError("Expected a date as YYYY-MM-DD.")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
+SORT_VALUES = tuple(prefix + key for key in SORT_FIELDS for prefix in ("", "-"))
+SortName = Literal[SORT_VALUES]
 StatusName = Annotated[Literal[STATUS_NAMES], BeforeValidator(_lower)]
 PriorityName = Annotated[Literal[PRIORITY_NAMES], BeforeValidator(_lower)]
 # The domain's bulk actions, but "delete" means "to the trash" here, as
@@ -74,31 +92,92 @@ class ErrorOut(Schema):
 # --- Tasks ------------------------------------------------------------------------
 
 
+# The published constraints of the text fields (api.md "Tasks"). The domain
+# validators (taskapp.tasks.validators) enforce them with their own messages, so
+# they are only published here: lengths and counts (counted after trimming and
+# normalising, so a title of 200 characters plus padding still fits), no control
+# characters, a title not blank, a tag that normalises to a label (or to nothing).
+_NO_CONTROL = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+TITLE_PATTERN = rf"^{_NO_CONTROL}*[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85]{_NO_CONTROL}*$"
+DESCRIPTION_PATTERN = rf"^{_NO_CONTROL}*$"
+# Blanks as str.split() sees them, but for the control characters among them.
+_BLANK = r"[^\S\x0b\x0c\x1c-\x1f]"
+TAG_INPUT_PATTERN = rf"^{_BLANK}*(?:#*\w[\w.+#/:-]*(?:{_BLANK}+[\w.+#/:-]+)*|#*){_BLANK}*$"
+
+Title = Annotated[
+    str,
+    Field(
+        description=_DECLARED["title"][1],
+        json_schema_extra={"maxLength": TITLE_MAX, "pattern": TITLE_PATTERN},
+    ),
+]
+Description = Annotated[
+    str, Field(json_schema_extra={"maxLength": DESCRIPTION_MAX, "pattern": DESCRIPTION_PATTERN})
+]
+TagInput = Annotated[
+    str, Field(json_schema_extra={"maxLength": TAG_MAX, "pattern": TAG_INPUT_PATTERN})
+]
+Tags = Annotated[list[TagInput], Field(json_schema_extra={"maxItems": TAGS_MAX})]
+
+
 class TaskIn(Strict):
     """A whole task (POST, PUT). Fields left out take their defaults."""
 
-    title: str = Field(description=_DECLARED["title"][1])
-    description: str | None = Field(
+    title: Title
+    description: Description | None = Field(
         PUT_DEFAULTS["description"], description=f"{_DECLARED['description'][1]} null: none."
     )
     status: StatusName = PUT_DEFAULTS["status"]
     priority: PriorityName = PUT_DEFAULTS["priority"]
-    due_date: date | None = PUT_DEFAULTS["due_date"]
-    tags: list[str] | None = Field(
+    due_date: IsoDate | None = PUT_DEFAULTS["due_date"]
+    tags: Tags | None = Field(
         default_factory=lambda: list(PUT_DEFAULTS["tags"]),
         description=f"{_DECLARED['tags'][1]} null: none.",
     )
 
 
+def _import_row() -> dict:
+    """One row of a JSON import, as the import reads it: TaskIn's fields, read as
+    CSV cells are (tags also as one comma-separated text, priority also as its
+    number, status, priority and due date as any text the validators then check),
+    and an export's other columns, which are ignored."""
+    row = {**TaskIn.model_json_schema(), "title": "ImportRow", "description": "One imported task."}
+    properties = row["properties"]
+    properties["tags"] = {"anyOf": [*properties["tags"]["anyOf"], {"type": "string"}]}
+    properties["priority"] = {
+        "anyOf": [
+            properties["priority"],
+            {"type": "integer", "minimum": 1, "maximum": 4},
+            {"type": "string"},
+        ]
+    }
+    # As CSV cells: any case, blanks around, "" for the default or no date.
+    properties["status"] = {"anyOf": [properties["status"], {"type": "string"}]}
+    properties["due_date"] = {"anyOf": [*properties["due_date"]["anyOf"], {"type": "string"}]}
+    for name in EXPORT_COLUMNS:
+        properties.setdefault(name, {"description": "An export's column; ignored."})
+    return row
+
+
+def _null_refused(annotation):
+    """``annotation`` or None in Python, published as ``annotation`` alone: a
+    field left out is None, an explicit null reaches the domain validators,
+    which refuse it with their message ("Title must be text.")."""
+    return Annotated[annotation | None, WithJsonSchema(TypeAdapter(annotation).json_schema())]
+
+
+IMPORT_ROW = _import_row()
+
+
 class TaskPatch(Strict):
     """Some fields of a task (PATCH); only the fields sent change."""
 
-    title: str | None = None
-    description: str | None = None
-    status: StatusName | None = None
-    priority: PriorityName | None = None
-    due_date: date | None = None
-    tags: list[str] | None = None
+    title: _null_refused(Title) = None
+    description: Description | None = None
+    status: _null_refused(StatusName) = None
+    priority: _null_refused(PriorityName) = None
+    due_date: IsoDate | None = None
+    tags: Tags | None = None
 
 
 def _task_schema(name: str, fields_: dict, doc: str) -> type[Schema]:
@@ -139,26 +218,21 @@ class TaskPage(Schema):
 
 class TaskQuery(Schema):
     status: StatusName | None = None
-    tag: str | None = None
+    tag: str | None = Field(None, max_length=QUERY_TEXT_MAX)
     priority: PriorityName | None = None
-    q: str | None = Field(None, description="Text searched in title and description.")
-    due_before: date | None = Field(None, description="Due on or before this date.")
-    due_after: date | None = Field(None, description="Due on or after this date.")
+    q: str | None = Field(
+        None, max_length=QUERY_TEXT_MAX, description="Text searched in title and description."
+    )
+    due_before: IsoDate | None = Field(None, description="Due on or before this date.")
+    due_after: IsoDate | None = Field(None, description="Due on or after this date.")
     overdue: bool | None = Field(None, description="Open and due before today (or not).")
     trash: bool = Field(False, description="List the trash instead of the active tasks.")
-    sort: str = Field(DEFAULT_SORT, description=SORT_HELP)
-
-    @field_validator("sort")
-    @classmethod
-    def _known_sort(cls, value):
-        if not sort_is_valid(value):
-            raise ValueError(SORT_HELP)
-        return value
+    sort: SortName = Field(DEFAULT_SORT, description=SORT_HELP)
 
 
 class PageQuery(Schema):
     limit: int = Field(PAGE_LIMIT_DEFAULT, ge=1, le=PAGE_LIMIT_MAX)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=PAGE_OFFSET_MAX)
 
 
 class ExportQuery(Schema):
@@ -200,8 +274,12 @@ class MeOut(Schema):
 
 
 class LegacyTaskIn(Strict):
-    title: str
-    description: str = ""
+    title: Title
+    description: Description = ""
+
+
+class LegacyDescQuery(Schema):
+    desc: Description
 
 
 class LegacyTaskOut(Schema):

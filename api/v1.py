@@ -7,18 +7,17 @@ like a missing one, so every route answers 404 for it.
 
 from uuid import UUID
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 
 from api import planning, schemas
-from api.errors import unsupported_media_type, validation_error
-from api.parser import is_json, load_json, media_type
+from api.errors import invalid_json, unsupported_media_type, validation_error
+from api.parser import is_json, media_type
 from api.render import TaskRenderer, json_response, task_response
 from taskapp.planning import exchange as plan_exchange
 from taskapp.tasks import selectors, services
 from taskapp.tasks.models import Priority
-from taskapp.tasks.services import StaleVersion
 
 router = Router(tags=["tasks"])
 
@@ -64,17 +63,23 @@ def _get_task(request, task_id):
     return selectors.get_task(owner=_owner(request), task_id=task_id)
 
 
+STALE = 0  # versions start at 1
+
+
 def _expected_version(request, task) -> int | None:
     """The version If-Match asks for: None without the header or with ``*``.
 
-    A header that does not list the task's current ETag fails right away; one
-    that does pins the write to this version (the services compare-and-set it).
+    A header that does not list the task's current ETag asks for a version that
+    does not exist (STALE); one that does pins the write to this version (the
+    services compare-and-set it).
     """
     header = request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         return None
     if task.etag not in [tag.strip() for tag in header.split(",")]:
-        raise StaleVersion
+        # No version is 0: the service refuses with StaleVersion (412), after it
+        # has validated the body (a bad body is a 422 whatever the header says).
+        return STALE
     return task.version
 
 
@@ -170,12 +175,13 @@ def export_tasks(request, fmt: Query[schemas.ExportQuery], query: Query[schemas.
     """Download your tasks (the list filters apply) as JSON or CSV."""
     _reject_unknown_params(request, schemas.TaskQuery, schemas.ExportQuery)
     tasks = selectors.task_list(owner=_owner(request), filters=_task_filter(query))
+    # Streamed: the rows are read and written in chunks (constant memory).
     if fmt.format == "csv":
-        content, content_type = plan_exchange.export_csv(tasks), "text/csv; charset=utf-8"
+        content, content_type = plan_exchange.iter_export_csv(tasks), "text/csv; charset=utf-8"
     else:
-        content, content_type = plan_exchange.export_json(tasks), "application/json"
+        content, content_type = plan_exchange.iter_export_json(tasks), "application/json"
     filename = f"taskapp-{timezone.localdate().isoformat()}.{fmt.format}"
-    return HttpResponse(
+    return StreamingHttpResponse(
         content,
         content_type=content_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
@@ -187,8 +193,12 @@ def _import_rows(request):
     if kind == "text/csv":
         return plan_exchange.parse(request.body, "csv")
     if is_json(kind):
-        load_json(request.body)  # a broken body is invalid_json (400) as everywhere
-        return plan_exchange.parse(request.body, "json")
+        try:
+            return plan_exchange.parse(request.body, "json")
+        except plan_exchange.ImportFileError as exc:
+            if exc.syntax:  # broken JSON is invalid_json (400), as for every body
+                raise invalid_json(exc.detail) from None
+            raise
     raise unsupported_media_type(("application/json", "text/csv"))
 
 
@@ -201,7 +211,18 @@ def _import_rows(request):
             "required": True,
             "content": {
                 "application/json": {
-                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/TaskIn"}}
+                    "schema": {
+                        "anyOf": [
+                            {"type": "array", "items": schemas.IMPORT_ROW},
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "tasks": {"type": "array", "items": schemas.IMPORT_ROW}
+                                },
+                                "required": ["tasks"],
+                            },
+                        ]
+                    }
                 },
                 "text/csv": {"schema": {"type": "string"}},
             },
@@ -238,15 +259,40 @@ def bulk_tasks(request, payload: schemas.BulkIn):
 # --- One task ---------------------------------------------------------------------
 
 
+IF_NONE_MATCH = {
+    "in": "header",
+    "name": "If-None-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "ETags you hold; 304 Not Modified (no body) when one is current.",
+}
+
+
+def _not_modified(request, etag: str) -> bool:
+    """Whether If-None-Match names the current ETag (weak comparison, RFC 9110)."""
+    header = request.headers.get("If-None-Match")
+    if header is None:
+        return False
+    held = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return "*" in held or etag in held
+
+
 @router.get(
     "/tasks/{task_id}",
-    response={200: schemas.TaskOut, **ERRORS},
+    response={200: schemas.TaskOut, 304: None, **ERRORS},
     url_name="task_detail",
-    openapi_extra=_headers_doc(etag_on=200),
+    openapi_extra={
+        "parameters": [IF_NONE_MATCH],
+        "responses": {200: {"headers": {"ETag": ETAG}}, 304: {"headers": {"ETag": ETAG}}},
+    },
 )
 def get_task(request, task_id: UUID):
-    """One task, with its ETag header (also when it is in the trash)."""
-    return task_response(request, _get_task(request, task_id))
+    """One task, with its ETag header (also when it is in the trash). Honours
+    If-None-Match: 304 when the task has not changed."""
+    task = _get_task(request, task_id)
+    if _not_modified(request, task.etag):
+        return HttpResponse(status=304, headers={"ETag": task.etag})
+    return task_response(request, task)
 
 
 @router.put(

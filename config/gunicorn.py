@@ -55,6 +55,13 @@ ARCHIVED_TYPES = ("counter", "histogram", "summary")
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104  # nosec B104
 
 
+REQUEST_HEAD_LIMITS = {
+    "limit_request_line": 8190,  # method, path and query string (default 4094)
+    "limit_request_fields": 100,  # header lines
+    "limit_request_field_size": 8190,  # one header line
+}
+
+
 @dataclass(frozen=True)
 class Serving:
     """What only gunicorn reads from the environment."""
@@ -178,6 +185,11 @@ def configure() -> dict:
         # of CPU), and the workers share the master's pages (docs/performance.md).
         # Code changes need a restart, not a SIGHUP.
         "preload_app": True,
+        # Request head limits, set here rather than left to defaults. gunicorn
+        # refuses a request past them itself (400, 414 or 431) with a short
+        # text/html body before Taskapp sees it: it has no hook to render our
+        # JSON error shape (docs/api.md, "Limits").
+        **REQUEST_HEAD_LIMITS,
         # Recycle workers now and then (bounds slow leaks); the jitter keeps them
         # from all restarting at once.
         "max_requests": serving.max_requests,

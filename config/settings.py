@@ -287,6 +287,12 @@ CACHES = {
 # Request bodies above this answer 413 (an import of ~10,000 tasks fits).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TASKAPP_MAX_BODY_BYTES", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# ...and an uploaded file larger than that is skipped while it arrives (config.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Internationalisation ---------------------------------------------------------
 

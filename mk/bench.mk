@@ -11,3 +11,9 @@ bench: $(VENV)/.installed ## Requests/s and p50/p99 of the API under gunicorn (s
 	@command -v wrk >/dev/null || $(WRK_APT) || { apt-get -o DPkg::Lock::Timeout=600 update && $(WRK_APT); }
 	$(BIN)/python -m bench.run
 	@if [ "$${BENCH_SIDE_BY_SIDE:-1}" != 0 ]; then $(BIN)/python -m bench.side_by_side; fi
+
+# make bench-memory: peak RSS growth of a gunicorn worker per request, for the bodies
+# of issue 10 and exports of 100,000 tasks (bench/memory.py; docs/performance.md, "Memory").
+.PHONY: bench-memory
+bench-memory: $(VENV)/.installed ## Worker memory per request (import, upload, export) under gunicorn
+	$(BIN)/python -m bench.memory

@@ -5,12 +5,13 @@ put back next to the fields with ``add_service_errors``."""
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taskapp.planning import exchange as plan_exchange
-from taskapp.tasks import exchange, selectors
+from taskapp.tasks import bounded, exchange, selectors
 from taskapp.tasks.models import DESCRIPTION_MAX, TITLE_MAX, Priority, Status
 from taskapp.tasks.validators import normalize_tags
 
@@ -194,11 +195,26 @@ class BulkForm(forms.Form):
 class ImportForm(ErrorsNextToFields, forms.Form):
     file = forms.FileField(label=_("File (JSON or CSV)"))
 
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        """``too_large``: the upload was skipped at the byte cap (config.uploads)."""
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        if too_large:
+            self.fields["file"].required = False  # clean_file says why it is missing
+
     def clean_file(self) -> list[tuple[int, dict]]:
+        if self.too_large:
+            raise ValidationError(
+                _("The file is larger than %(max)d bytes.")
+                % {"max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+                code="too_large",
+            )
         upload = self.cleaned_data["file"]
         fmt = "csv" if upload.name.lower().endswith(".csv") else "json"
         try:
             rows = plan_exchange.parse(upload.read(), fmt)
+        except bounded.TooLarge as exc:
+            raise ValidationError(str(exc), code="too_large") from None
         except exchange.ImportFileError as exc:
             raise ValidationError(str(exc)) from None
         if not rows:  # a CSV with only its header, an empty JSON array

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -464,11 +464,12 @@ def export(request):
     if fmt not in exchange.FORMATS:
         raise Http404
     tasks = selectors.task_list(owner=request.user)
+    # Streamed: the rows are read and written in chunks (constant memory).
     if fmt == "csv":
-        body, content_type = plan_exchange.export_csv(tasks), "text/csv; charset=utf-8"
+        body, content_type = plan_exchange.iter_export_csv(tasks), "text/csv; charset=utf-8"
     else:
-        body, content_type = plan_exchange.export_json(tasks), "application/json"
-    response = HttpResponse(body, content_type=content_type)
+        body, content_type = plan_exchange.iter_export_json(tasks), "application/json"
+    response = StreamingHttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="tasks.{fmt}"'
     return response
 
@@ -476,7 +477,12 @@ def export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_tasks(request):
-    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if request.method == "POST":
+        files = request.FILES  # parsed now: config.uploads flags a file over the cap
+        too_large = getattr(request, "upload_too_large", False)
+        form = ImportForm(request.POST, files, too_large=too_large)
+    else:
+        form = ImportForm()
     row_errors = {}
     if request.method == "POST" and form.is_valid():
         try:
@@ -491,5 +497,7 @@ def import_tasks(request):
             )
             return redirect("tasks")
     status = 422 if (form.errors or row_errors) else 200
+    if form.has_error("file", "too_large"):
+        status = 413
     context = {"form": form, "row_errors": sorted(row_errors.items())}
     return render(request, "ui/import.html", context, status=status)

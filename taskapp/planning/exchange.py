@@ -7,9 +7,10 @@ Old exports, without these columns, import as before. Reminders are not carried:
 they are instants for one person's mailbox, not part of the task.
 """
 
-import csv
-import io
+import contextlib
 import json
+import uuid
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -18,25 +19,27 @@ from taskapp.planning import services
 from taskapp.planning.models import SUBTASKS_MAX, Recurrence, Subtask
 from taskapp.tasks import exchange
 from taskapp.tasks import services as task_services
-from taskapp.tasks.exchange import ImportFileError
+from taskapp.tasks.exchange import EXPORT_CHUNK
+from taskapp.tasks.exchange import ImportFileError as ImportFileError  # re-exported
 from taskapp.tasks.fields import EXPORT_COLUMNS
 from taskapp.tasks.validators import clean_task_fields
 
 PLAN_COLUMNS = ("subtasks", "recurrence")
 FORMATS = exchange.FORMATS
+# The most JSON objects one imported row may hold: the task, its steps, its rule.
+OBJECTS_PER_ROW = 1 + SUBTASKS_MAX + 1
 
 
-def _plans(tasks) -> tuple[list, dict, dict]:
-    """The tasks with their steps and rules: two queries whatever their number."""
-    tasks = list(tasks)
-    ids = [task.pk for task in tasks]
+def _plans(ids: list) -> tuple[dict, dict]:
+    """Steps and rules of a chunk of tasks (by id as exported): two queries."""
+    pks = [uuid.UUID(str(task_id)) for task_id in ids]
     steps: dict = {}
-    for step in Subtask.objects.filter(task_id__in=ids).order_by("position", "created_at", "pk"):
-        steps.setdefault(step.task_id, []).append({"title": step.title, "done": step.done})
+    for step in Subtask.objects.filter(task_id__in=pks).order_by("position", "created_at", "pk"):
+        steps.setdefault(str(step.task_id), []).append({"title": step.title, "done": step.done})
     recurrences = {
-        task_id: _rule_json(rec) for task_id, rec in services.recurrences_for(ids).items()
+        str(task_id): _rule_json(rec) for task_id, rec in services.recurrences_for(pks).items()
     }
-    return tasks, steps, recurrences
+    return steps, recurrences
 
 
 def _rule_json(recurrence: Recurrence) -> dict:
@@ -46,80 +49,60 @@ def _rule_json(recurrence: Recurrence) -> dict:
 
 
 def _rows(tasks):
-    tasks, steps, recurrences = _plans(tasks)
-    for task in tasks:
-        row = exchange.task_to_dict(task)
-        row["subtasks"] = steps.get(task.pk, [])
-        row["recurrence"] = recurrences.get(task.pk)
-        yield row
+    """The export's rows with their plan, streamed: the tasks are read in chunks
+    of EXPORT_CHUNK (taskapp.tasks.exchange) and each chunk's steps and rules are
+    fetched together, two queries per chunk whatever its size."""
+    rows = exchange.export_dicts(tasks)
+    while chunk := list(islice(rows, EXPORT_CHUNK)):
+        steps, recurrences = _plans([row["id"] for row in chunk])
+        for row in chunk:
+            row["subtasks"] = steps.get(str(row["id"]), [])
+            row["recurrence"] = recurrences.get(str(row["id"]))
+            yield row
+
+
+def iter_export_json(tasks):
+    return exchange.iter_json(_rows(tasks))
 
 
 def export_json(tasks) -> str:
-    return json.dumps(list(_rows(tasks)), ensure_ascii=False, indent=2)
+    return "".join(iter_export_json(tasks))
+
+
+def _csv_rows(tasks):
+    for row in _rows(tasks):
+        row["subtasks"] = json.dumps(row["subtasks"], ensure_ascii=False) if row["subtasks"] else ""
+        row["recurrence"] = json.dumps(row["recurrence"]) if row["recurrence"] else ""
+        yield row
+
+
+def iter_export_csv(tasks):
+    return exchange.iter_csv(_csv_rows(tasks), (*EXPORT_COLUMNS, *PLAN_COLUMNS))
 
 
 def export_csv(tasks) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=(*EXPORT_COLUMNS, *PLAN_COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    for row in _rows(tasks):
-        row["tags"] = ",".join(row["tags"])
-        row["subtasks"] = json.dumps(row["subtasks"], ensure_ascii=False) if row["subtasks"] else ""
-        row["recurrence"] = json.dumps(row["recurrence"]) if row["recurrence"] else ""
-        writer.writerow(
-            {
-                key: "" if value is None else exchange._escaped_cell(str(value))
-                for key, value in row.items()
-            }
-        )
-    return out.getvalue()
-
-
-def _split_csv(content: bytes | str) -> tuple[str, list[dict]]:
-    """The CSV without the plan columns (for taskapp.tasks.exchange) and those
-    columns' cells per record, in order."""
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportFileError(_("The CSV file must be UTF-8 encoded.")) from None
-    content = content.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(content))
-    try:
-        records = list(reader)
-    except csv.Error:
-        return content, []  # taskapp.tasks.exchange says what is wrong, with the line
-    if not records:
-        return content, []
-    header = [name.strip() for name in records[0]]
-    plan = [i for i, name in enumerate(header) if name in PLAN_COLUMNS]
-    if not plan:
-        return content, [{} for _ in records[1:]]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    extras = []
-    for number, record in enumerate(records):
-        writer.writerow([cell for i, cell in enumerate(record) if i not in plan])
-        if number:
-            extras.append(
-                {header[i]: record[i] for i in plan if i < len(record) and record[i].strip()}
-            )
-    return out.getvalue(), extras
+    return "".join(iter_export_csv(tasks))
 
 
 def parse(content: bytes | str, fmt: str) -> list[tuple[int, dict]]:
-    """Rows as taskapp.tasks.exchange.parse gives them, with ``subtasks`` and
-    ``recurrence`` where the file has them (raw: checked on import)."""
+    """Rows as taskapp.tasks.exchange.parse gives them (bounded: caps checked while
+    reading, before parsing), with ``subtasks`` and ``recurrence`` where the file
+    has them (raw: checked on import). In CSV their cells are JSON text."""
+    if fmt == "json":
+        return exchange.parse_json(content, objects_per_row=OBJECTS_PER_ROW)
     if fmt != "csv":
         return exchange.parse(content, fmt)
-    stripped, extras = _split_csv(content)
-    rows = exchange.parse(stripped, "csv")
-    for (_number, fields), extra in zip(rows, extras, strict=False):
-        for key, cell in extra.items():
-            try:
-                fields[key] = json.loads(cell)
-            except ValueError:
-                fields[key] = cell  # reported as invalid by the import, with its row
+    rows = exchange.parse_csv(content, extra_columns=PLAN_COLUMNS)
+    for _number, fields in rows:
+        for key in PLAN_COLUMNS:
+            cell = fields.get(key)
+            if isinstance(cell, str):
+                if not cell.strip():
+                    del fields[key]
+                    continue
+                # Not JSON: left as text, reported as invalid by the import, with its row.
+                with contextlib.suppress(ValueError):
+                    fields[key] = json.loads(cell)
     return rows
 
 
@@ -166,16 +149,24 @@ def tasks_import(*, owner, rows: list[tuple[int, dict]]):
             except ValidationError as exc:
                 errors.setdefault(number, {}).update(exc.message_dict)
         raise task_services.ImportRejected(errors)
-    tasks = task_services.tasks_import(owner=owner, rows=task_rows)
+    written: list = []
+
+    def write_plans(batch, start):
+        written.extend(task.pk for task in batch)
+        _write_plans(batch, plans[start : start + len(batch)])
+
     try:
-        _write_plans(tasks, plans)
+        return task_services.tasks_import(owner=owner, rows=task_rows, after_batch=write_plans)
     except Exception:
-        task_services.tasks_bulk(owner=owner, ids=[t.pk for t in tasks], action="purge")
+        if written:  # MongoDB has no transaction: take the plan rows back too
+            Subtask.objects.filter(task_id__in=written).delete()
+            Recurrence.objects.filter(task_id__in=written).delete()
+            task_services.tasks_bulk(owner=owner, ids=written, action="purge")
         raise
-    return tasks
 
 
 def _write_plans(tasks, plans) -> None:
+    """The steps and rules of one batch of imported tasks (IMPORT_BATCH)."""
     steps, recurrences = [], []
     for task, (task_steps, rule) in zip(tasks, plans, strict=True):
         steps += [

@@ -148,7 +148,9 @@ class TaskAdmin(admin.ModelAdmin):
         try:
             services.task_update(
                 task=stored,
-                expected_version=form.cleaned_data.get("seen_version"),
+                # A form is an edit of what was seen: pinned to the version the
+                # form showed, or at least to the one just read (never retried).
+                expected_version=form.cleaned_data.get("seen_version") or stored.version,
                 **{
                     name: form.cleaned_data[name]
                     for name in form.changed_data

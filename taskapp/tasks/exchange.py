@@ -8,9 +8,17 @@ import csv
 import io
 import json
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from taskapp.tasks.fields import EDITABLE_FIELDS, EXPORT_COLUMNS, task_fields
+from taskapp.tasks import bounded
+from taskapp.tasks.fields import (
+    COLUMNS,
+    EDITABLE_FIELDS,
+    EXPORT_COLUMNS,
+    IMPORT_MAX_ROWS,
+    task_fields,
+)
 from taskapp.tasks.models import Task
 
 # The columns come from the task's declaration (taskapp.tasks.fields): an
@@ -21,6 +29,8 @@ IMPORT_COLUMNS = EDITABLE_FIELDS
 # export can be imported again as it is (new ids are given).
 IGNORED_ON_IMPORT = frozenset(EXPORT_COLUMNS) - frozenset(IMPORT_COLUMNS)
 FORMATS = ("json", "csv")
+# Rows read from the database per round trip of an export, and written per piece.
+EXPORT_CHUNK = 500
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV
 # injection, OWASP). Export puts a "'" before such a cell, which spreadsheets
 # show as text; import takes exactly that one "'" off again.
@@ -28,7 +38,13 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ImportFileError(ValueError):
-    """The file as a whole cannot be read (not the rows in it)."""
+    """The file as a whole cannot be read (not the rows in it). ``syntax``: it is
+    not JSON at all (the API answers that as for any broken JSON body)."""
+
+    def __init__(self, message, *, syntax: bool = False, detail: str = ""):
+        super().__init__(message)
+        self.syntax = syntax
+        self.detail = detail
 
 
 def task_to_dict(task: Task) -> dict:
@@ -36,8 +52,58 @@ def task_to_dict(task: Task) -> dict:
     return {column: fields[column] for column in EXPORT_COLUMNS}
 
 
+def _export_dicts(tasks):
+    """The export's rows. A queryset is read in chunks of EXPORT_CHUNK rows
+    (``.values().iterator()``, a server-side cursor on both backends), so an
+    export costs the same memory for 100 tasks or 100,000."""
+    if isinstance(tasks, QuerySet):
+        rows = tasks.values(*COLUMNS).iterator(chunk_size=EXPORT_CHUNK)
+        for row in rows:
+            fields = task_fields(row)
+            yield {column: fields[column] for column in EXPORT_COLUMNS}
+    else:
+        yield from (task_to_dict(task) for task in tasks)
+
+
+def _in_pieces(parts, size: int = EXPORT_CHUNK):
+    """Join an iterable of strings into pieces of ``size`` parts (fewer writes)."""
+    piece = []
+    for part in parts:
+        piece.append(part)
+        if len(piece) == size:
+            yield "".join(piece)
+            piece = []
+    if piece:
+        yield "".join(piece)
+
+
+def export_dicts(tasks):
+    """The export's rows as dicts, streamed (see _export_dicts)."""
+    return _export_dicts(tasks)
+
+
+def iter_export_json(tasks):
+    """The JSON export, piece by piece: exactly json.dumps(list, indent=2)."""
+    return iter_json(_export_dicts(tasks))
+
+
+def iter_json(items):
+    """A JSON array of ``items`` (dicts), piece by piece, as json.dumps(indent=2)."""
+
+    def parts():
+        yield "["
+        separator = "\n  "
+        for item in items:
+            # json.dumps escapes newlines inside strings: every "\n" is indentation.
+            yield separator + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            separator = ",\n  "
+        yield "]" if separator == "\n  " else "\n]"
+
+    return _in_pieces(parts())
+
+
 def export_json(tasks) -> str:
-    return json.dumps([task_to_dict(task) for task in tasks], ensure_ascii=False, indent=2)
+    return "".join(iter_export_json(tasks))
 
 
 def _escaped_cell(value: str) -> str:
@@ -61,35 +127,80 @@ def _unescaped_cell(value):
     return value
 
 
-def export_csv(tasks) -> str:
+def _csv_line(row: dict) -> dict:
+    row["tags"] = ",".join(row["tags"])
+    return {key: "" if value is None else _escaped_cell(str(value)) for key, value in row.items()}
+
+
+def iter_export_csv(tasks):
+    """The CSV export, EXPORT_CHUNK rows at a time."""
+    return iter_csv(_export_dicts(tasks))
+
+
+def iter_csv(rows, fieldnames=EXPORT_COLUMNS):
+    """CSV of export rows (dicts whose extra columns are text already),
+    EXPORT_CHUNK rows at a time."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=fieldnames, lineterminator="\n")
     writer.writeheader()
-    for task in tasks:
-        row = task_to_dict(task)
-        row["tags"] = ",".join(row["tags"])
-        writer.writerow(
-            {key: "" if value is None else _escaped_cell(str(value)) for key, value in row.items()}
-        )
-    return out.getvalue()
+    for number, row in enumerate(rows, start=1):
+        writer.writerow(_csv_line(row))
+        if number % EXPORT_CHUNK == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def export_csv(tasks) -> str:
+    return "".join(iter_export_csv(tasks))
 
 
 def _only_import_fields(raw: dict) -> dict:
     return {key: value for key, value in raw.items() if key not in IGNORED_ON_IMPORT}
 
 
-def parse_json(content: bytes | str) -> list[tuple[int, dict]]:
-    """Items of a JSON array, numbered from 1."""
+def too_many_rows() -> ImportFileError:
+    return ImportFileError(_("At most %(max)d tasks per import.") % {"max": IMPORT_MAX_ROWS})
+
+
+def _not_json(error) -> ImportFileError:
+    return ImportFileError(
+        _("The file is not valid JSON: %(error)s") % {"error": error},
+        syntax=True,
+        detail=str(error),
+    )
+
+
+def parse_json(content: bytes | str, *, objects_per_row: int = 1) -> list[tuple[int, dict]]:
+    """Items of a JSON array, numbered from 1.
+
+    The row cap is checked before parsing: each task is an object and no field
+    takes one, so a file with more objects than the cap allows (plus a
+    ``{"tasks": [...]}`` wrapper) is refused unread (taskapp.tasks.bounded).
+    A caller whose rows carry objects of their own (taskapp.planning.exchange:
+    steps, a repeat rule) gives how many one row may hold at most.
+    """
     try:
-        data = json.loads(content)
-    except RecursionError:
-        raise ImportFileError(_("The file is not valid JSON: it is nested too deeply.")) from None
+        text = bounded.decode_json(content)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ImportFileError(_("The file is not valid JSON: %(error)s") % {"error": exc}) from None
+        raise _not_json(exc) from None
+    if text.count("{") > IMPORT_MAX_ROWS * objects_per_row + 1:
+        raise too_many_rows()
+    try:
+        data = bounded.load_json(text)
+    except RecursionError:
+        raise _not_json("it is nested too deeply") from None
+    except bounded.TooLarge:
+        raise
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _not_json(exc) from None
     if isinstance(data, dict) and isinstance(data.get("tasks"), list):
         data = data["tasks"]
     if not isinstance(data, list):
         raise ImportFileError(_("Expected a JSON array of tasks."))
+    if len(data) > IMPORT_MAX_ROWS:
+        raise too_many_rows()
     rows = []
     for number, item in enumerate(data, start=1):
         if not isinstance(item, dict):
@@ -98,49 +209,68 @@ def parse_json(content: bytes | str) -> list[tuple[int, dict]]:
     return rows
 
 
-def parse_csv(content: bytes | str) -> list[tuple[int, dict]]:
-    """Rows of a CSV file with a header, numbered by their line in the file."""
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportFileError(_("The CSV file must be UTF-8 encoded.")) from None
-    reader = csv.DictReader(io.StringIO(content.removeprefix("\ufeff")))
+def parse_csv(content: bytes | str, *, extra_columns=()) -> list[tuple[int, dict]]:
+    """Rows of a CSV file with a header, numbered by their line in the file.
+
+    Read one line at a time (taskapp.tasks.bounded): reading stops at the first
+    row past the cap, and an over-long line is refused before it is split.
+    ``extra_columns``: columns a caller adds to the export (their cells are
+    passed on as text).
+    """
+    if isinstance(content, str):
+        content = content.removeprefix("\ufeff").encode("utf-8", "surrogatepass")
+    reader = bounded.csv_records(content)
     try:
-        return _csv_rows(reader)
+        return _csv_rows(reader, extra_columns)
+    except UnicodeDecodeError:
+        raise ImportFileError(_("The CSV file must be UTF-8 encoded.")) from None
+    except bounded.LineTooLong:
+        raise ImportFileError(
+            _("Line %(line)d of the CSV file is longer than %(max)d characters.")
+            % {"line": reader.line_num + 1, "max": bounded.MAX_CSV_LINE}
+        ) from None
     except csv.Error as exc:
         raise ImportFileError(
             _("The CSV file cannot be read (line %(line)d): %(error)s")
-            % {"line": reader.line_num + 1, "error": exc}
+            % {"line": max(reader.line_num, 1), "error": exc}
         ) from None
 
 
-def _csv_rows(reader: csv.DictReader) -> list[tuple[int, dict]]:
-    header = [name.strip() for name in reader.fieldnames or []]
-    reader.fieldnames = header
+def _csv_header(reader) -> list[str]:
+    for record in reader:
+        if record:  # blank lines before the header are skipped, as csv.DictReader does
+            return [name.strip() for name in record]
+    return []
+
+
+def _csv_rows(reader, extra_columns=()) -> list[tuple[int, dict]]:
+    header = _csv_header(reader)
     if "title" not in header:
         raise ImportFileError(_("The CSV file needs a header row with at least a title column."))
-    unknown = set(header) - set(EXPORT_COLUMNS)
+    unknown = set(header) - set(EXPORT_COLUMNS) - set(extra_columns)
     if unknown:
         raise ImportFileError(
             _("Unknown CSV columns: %(columns)s.") % {"columns": ", ".join(sorted(unknown))}
         )
     rows = []
-    for record in reader:
-        if None in record:
+    for values in reader:
+        if not values:
+            continue  # a blank line
+        if len(values) > len(header):
             raise ImportFileError(
                 _("Line %(line)d has more values than the header.") % {"line": reader.line_num}
             )
+        if len(rows) == IMPORT_MAX_ROWS:
+            raise too_many_rows()
+        record = dict(zip(header, values, strict=False))
         # An empty or missing CSV cell means "not given" (the default), except
         # for the title, which is required.
         fields = {
             key: _unescaped_cell(value)
             for key, value in _only_import_fields(record).items()
-            if value not in ("", None) or key == "title"
+            if value != "" or key == "title"
         }
         fields.setdefault("title", "")
-        if fields["title"] is None:
-            fields["title"] = ""
         rows.append((reader.line_num, fields))
     return rows
 

@@ -28,6 +28,10 @@ from taskapp.tasks.models import (
 
 PAGE_LIMIT_DEFAULT = 50
 PAGE_LIMIT_MAX = 100
+# Far past any list, and within every database's 64-bit integers.
+PAGE_OFFSET_MAX = 1_000_000_000
+# A search text or a tag in a query string.
+QUERY_TEXT_MAX = 200
 BULK_MAX_IDS = 1_000
 BULK_ACTIONS = ("done", "reopen", "trash", "restore", "purge")
 IMPORT_MAX_ROWS = 10_000

@@ -10,6 +10,8 @@ without one (docs/decisions/0003-transactions-on-mongodb.md):
 On SQLite the same blocks also run inside a real transaction.
 """
 
+import random
+import time
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -26,9 +28,25 @@ from taskapp.tasks.fields import BULK_ACTIONS, IMPORT_MAX_ROWS, PUT_DEFAULTS
 from taskapp.tasks.models import Status, Task, TaskTag
 from taskapp.tasks.validators import clean_ids, clean_task_fields
 
+# Tasks written per bulk insert by an import (their tag rows follow each batch).
+IMPORT_BATCH = 500
+
+
+# An unconditional write (no If-Match) that loses the compare-and-set to another
+# write of the same task reads the task again and retries, this many times in all,
+# after a short random pause that grows with each attempt (writers racing on one
+# task fall out of step). Each lost race means another write landed, so the total
+# work stays bounded.
+WRITE_ATTEMPTS = 20
+RETRY_PAUSE_S = 0.002
+
 
 class StaleVersion(Exception):
     """The task changed since the caller read it (a stale If-Match or a race)."""
+
+
+class WriteContention(StaleVersion):
+    """An unconditional write lost the race WRITE_ATTEMPTS times in a row."""
 
 
 class ImportRejected(Exception):
@@ -147,19 +165,42 @@ def _undo_create(ids: list) -> None:
         Task.objects.filter(pk__in=ids).delete()
 
 
+def _with_retries(task: Task, expected_version: int | None, write):
+    """``write(task)``; without an expected version, a lost compare-and-set is
+    retried on a fresh read of the task (see WRITE_ATTEMPTS). With one (If-Match),
+    it is the caller's answer: StaleVersion. A task deleted meanwhile raises
+    Task.DoesNotExist."""
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            return write(task)
+        except StaleVersion:
+            if expected_version is not None:
+                raise
+        if attempt == WRITE_ATTEMPTS:
+            raise WriteContention
+        time.sleep(random.uniform(0, RETRY_PAUSE_S * attempt))  # noqa: S311  # nosec B311 - jitter only
+        task.refresh_from_db()
+    raise AssertionError("unreachable")
+
+
 def task_update(*, task: Task, expected_version: int | None = None, **fields) -> Task:
-    """Change some fields (PATCH semantics). Raises ValidationError or StaleVersion."""
+    """Change some fields (PATCH semantics). Raises ValidationError or StaleVersion
+    (only with ``expected_version``: see _with_retries)."""
     cleaned = clean_task_fields(fields)
     if expected_version is not None and expected_version != task.version:
         raise StaleVersion
-    now = _now()
-    changes = _changes(task, cleaned, now)
-    if not changes:
-        return task
-    with write_block():
-        _compare_and_set(task, changes, expected_version, now)
-        if "tag_names" in changes:
-            _sync_tag_rows(task)
+
+    def write(task):
+        now = _now()
+        changes = _changes(task, cleaned, now)
+        if changes:
+            with write_block():
+                _compare_and_set(task, changes, expected_version, now)
+                if "tag_names" in changes:
+                    _sync_tag_rows(task)
+        return changes
+
+    changes = _with_retries(task, expected_version, write)
     if changes.get("status") == Status.DONE:
         metrics.tasks_completed.inc()
     return task
@@ -176,37 +217,51 @@ def task_set_status(*, task: Task, status: str, expected_version: int | None = N
     return task_update(task=task, expected_version=expected_version, status=status)
 
 
+def _set_deleted_at(task: Task, expected_version: int | None, to_trash: bool) -> bool:
+    """Move to the trash or out of it; False when it already was there."""
+    if expected_version is not None and expected_version != task.version:
+        raise StaleVersion
+
+    def write(task):
+        if task.in_trash == to_trash:
+            return False
+        now = _now()
+        _compare_and_set(task, {"deleted_at": now if to_trash else None}, expected_version, now)
+        return True
+
+    return _with_retries(task, expected_version, write)
+
+
 def task_trash(*, task: Task, expected_version: int | None = None) -> Task:
     """Move to the trash; the task keeps everything and can be restored."""
-    if task.in_trash:
-        return task
-    now = _now()
-    _compare_and_set(task, {"deleted_at": now}, expected_version, now)
-    metrics.tasks_deleted.inc()
+    if _set_deleted_at(task, expected_version, to_trash=True):
+        metrics.tasks_deleted.inc()
     return task
 
 
 def task_restore(*, task: Task, expected_version: int | None = None) -> Task:
     """Take the task out of the trash, as it was."""
-    if not task.in_trash:
-        return task
-    now = _now()
-    _compare_and_set(task, {"deleted_at": None}, expected_version, now)
+    _set_deleted_at(task, expected_version, to_trash=False)
     return task
 
 
 def task_delete_forever(*, task: Task, expected_version: int | None = None) -> None:
     """Delete the task and its tag rows for good (from the trash or not).
 
-    The task is selected by id and version, so a stale caller deletes nothing.
-    An orphan tag row left by a failure half-way on MongoDB is harmless: every
-    tag read goes through a live task.
+    With an expected version, the task is selected by id and version, so a stale
+    caller deletes nothing (StaleVersion); without one, by id alone, and a task
+    already gone raises Task.DoesNotExist. An orphan tag row left by a failure
+    half-way on MongoDB is harmless: every tag read goes through a live task.
     """
-    expected = task.version if expected_version is None else expected_version
+    tasks = Task.objects.filter(pk=task.pk)
+    if expected_version is not None:
+        tasks = tasks.filter(version=expected_version)
     with write_block():
-        deleted = _delete_tasks(Task.objects.filter(pk=task.pk, version=expected))
-        if not deleted:
-            raise StaleVersion
+        deleted = _delete_tasks(tasks)
+    if not deleted:
+        if expected_version is None:
+            raise Task.DoesNotExist(f"No task {task.pk}.")
+        raise StaleVersion
 
 
 def _delete_tasks(tasks) -> int:
@@ -294,11 +349,13 @@ def tasks_bulk(*, owner, ids, action: str) -> BulkResult:
     )
 
 
-def tasks_import(*, owner, rows: list[tuple[int, dict]]) -> list[Task]:
+def tasks_import(*, owner, rows: list[tuple[int, dict]], after_batch=None) -> list[Task]:
     """Create one task per row, all or nothing.
 
     ``rows`` pairs the number people see (a CSV line, a JSON item) with raw field
-    values. Every row is validated before anything is written.
+    values. Every row is validated before anything is written. ``after_batch(batch,
+    start)``, if given, writes what belongs to each batch of tasks (written from
+    ``rows[start]`` on) right after it, within the same all or nothing.
     """
     if len(rows) > IMPORT_MAX_ROWS:
         raise ImportRejected(
@@ -319,13 +376,18 @@ def tasks_import(*, owner, rows: list[tuple[int, dict]]) -> list[Task]:
         tasks.append(task)
     if errors:
         raise ImportRejected(errors)
-    tag_rows = [
-        TaskTag(task=task, owner=owner, name=name) for task in tasks for name in task.tag_names
-    ]
     with write_block():
         try:
-            Task.objects.bulk_create(tasks, batch_size=500)
-            TaskTag.objects.bulk_create(tag_rows, batch_size=1000)
+            # In batches, with the tag rows of each batch made just before they are
+            # written: 10,000 tasks of 20 tags each are 200,000 TaskTag objects.
+            for start in range(0, len(tasks), IMPORT_BATCH):
+                batch = tasks[start : start + IMPORT_BATCH]
+                Task.objects.bulk_create(batch)
+                TaskTag.objects.bulk_create(
+                    [TaskTag(task=t, owner=owner, name=name) for t in batch for name in t.tag_names]
+                )
+                if after_batch is not None:
+                    after_batch(batch, start)
         except Exception:
             _undo_create([task.pk for task in tasks])
             raise

@@ -28,6 +28,21 @@ def has_control_characters(value: str) -> bool:
     return CONTROL_CHARACTERS.search(value) is not None
 
 
+def is_storable_text(value: str) -> bool:
+    """Whether the text can be stored as UTF-8: JSON's "\\ud800" escapes make
+    Python strings with lone surrogates, which no database encoding accepts."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_storable(value: str, message) -> None:
+    if not is_storable_text(value):
+        raise ValidationError(message, code="invalid")
+
+
 def normalize_tag(raw: str) -> str:
     """Tags are lower case, single words joined by dashes: ' #Work  Stuff ' -> 'work-stuff'."""
     return "-".join(str(raw).lower().split()).lstrip("#")
@@ -45,15 +60,30 @@ def normalize_tags(raw) -> list[str]:
         items = raw.split(",")
     elif isinstance(raw, list | tuple):
         items = raw
+        if len(items) > TAGS_MAX:  # as sent: what the API's schema publishes (maxItems)
+            raise ValidationError(
+                _("A task can have at most %(max)d tags."),
+                code="max_tags",
+                params={"max": TAGS_MAX},
+            )
     else:
         raise ValidationError(_("Tags must be a list of text labels."), code="invalid")
     tags: list[str] = []
     for item in items:
         if not isinstance(item, str):
             raise ValidationError(_("Tags must be text."), code="invalid")
+        _check_storable(item, _("Tags must be valid Unicode text (no lone surrogates)."))
         if has_control_characters(item):
             raise ValidationError(_("Tags must not contain control characters."), code="invalid")
         tag = normalize_tag(item)
+        # Lengths are counted as sent (blanks included): what the API's schema
+        # publishes (maxLength), so that a client can check before sending.
+        if len(item) > TAG_MAX:
+            raise ValidationError(
+                _("Tag “%(tag)s” is longer than %(max)d characters."),
+                code="max_length",
+                params={"tag": item.strip()[:40], "max": TAG_MAX},
+            )
         if not tag:
             continue
         if len(tag) > TAG_MAX:
@@ -80,15 +110,16 @@ def normalize_tags(raw) -> list[str]:
 def clean_title(value) -> str:
     if not isinstance(value, str):
         raise ValidationError(_("Title must be text."), code="invalid")
+    _check_storable(value, _("Title must be valid Unicode text (no lone surrogates)."))
     if has_control_characters(value):
         raise ValidationError(_("Title must not contain control characters."), code="invalid")
     title = " ".join(value.split())
     if not title:
         raise ValidationError(_("Title is required."), code="required")
-    if len(title) > TITLE_MAX:
+    if len(value) > TITLE_MAX:  # as sent, blanks included (see normalize_tags)
         raise ValidationError(
             _("Title must be at most %(max)d characters (it has %(len)d).")
-            % {"max": TITLE_MAX, "len": len(title)},
+            % {"max": TITLE_MAX, "len": len(value)},
             code="max_length",
         )
     return title
@@ -99,10 +130,11 @@ def clean_description(value) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationError(_("Description must be text."), code="invalid")
+    _check_storable(value, _("Description must be valid Unicode text (no lone surrogates)."))
     if has_control_characters(value):
         raise ValidationError(_("Description must not contain control characters."), code="invalid")
     description = value.strip()
-    if len(description) > DESCRIPTION_MAX:
+    if len(value) > DESCRIPTION_MAX:  # as sent, blanks included (see normalize_tags)
         raise ValidationError(
             _("Description must be at most %(max)d characters.") % {"max": DESCRIPTION_MAX},
             code="max_length",

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from tests.api.openapi_check import OpenApi
+from tests.streaming import body
 
 _published: list[OpenApi] = []  # the document, fetched once per test run
 
@@ -31,7 +32,7 @@ def _responses_match_the_openapi_schema(monkeypatch):
                 path,
                 response.status_code,
                 response.get("Content-Type", ""),
-                response.content,
+                body(response),
             )
         return response
 

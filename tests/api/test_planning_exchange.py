@@ -8,6 +8,7 @@ from taskapp.planning import services as planning
 from taskapp.planning.models import Recurrence, Subtask
 from taskapp.tasks import services
 from taskapp.tasks.models import Task
+from tests.streaming import body as streamed_body
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def _planned_task(user):
 def test_an_export_imports_back_with_its_plan(api_client, user, fmt):
     _planned_task(user)
     exported = api_client.get(f"/api/v1/tasks/export?format={fmt}")
-    body = exported.content.decode()
+    body = streamed_body(exported).decode()
     if fmt == "json":
         assert json.loads(body)[0]["recurrence"] == {
             "frequency": "month",

@@ -10,6 +10,7 @@ import pytest
 from taskapp.tasks import services
 from taskapp.tasks.models import Task
 from tests.api.helpers import error, snapshot
+from tests.streaming import body, json_body
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,8 @@ def test_it_exports_json(api_client, task, other_task):
     assert response["Content-Disposition"].startswith('attachment; filename="taskapp-')
     assert response["Content-Disposition"].endswith('.json"')
     stored = Task.objects.get(pk=task.pk)
-    assert json.loads(response.content) == [
+    assert response.streaming
+    assert json_body(response) == [
         {
             "id": str(task.id),
             "title": "Buy milk",
@@ -54,7 +56,7 @@ def test_it_exports_csv(api_client, user):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].endswith('.csv"')
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(body(response).decode())))
     assert [(row["title"], row["tags"], row["priority"]) for row in rows] == [
         ("A, with comma", "x,y", "low")
     ]
@@ -64,7 +66,7 @@ def test_it_exports_with_the_list_filters(api_client, user):
     services.task_create(owner=user, title="Home", tags=["home"])
     services.task_create(owner=user, title="Work", tags=["work"])
     response = api_client.get("/api/v1/tasks/export?tag=work")
-    assert [item["title"] for item in json.loads(response.content)] == ["Work"]
+    assert [item["title"] for item in json_body(response)] == ["Work"]
 
 
 def test_it_rejects_an_unknown_export_format(api_client):
@@ -74,7 +76,7 @@ def test_it_rejects_an_unknown_export_format(api_client):
 
 
 def test_an_export_imports_again(api_client, user, task):
-    exported = api_client.get("/api/v1/tasks/export?format=csv").content.decode()
+    exported = body(api_client.get("/api/v1/tasks/export?format=csv")).decode()
     response = import_(api_client, exported, "text/csv")
     assert response.status_code == 201
     assert Task.objects.filter(owner=user, title="Buy milk").count() == 2

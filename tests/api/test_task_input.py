@@ -6,6 +6,7 @@ import pytest
 
 from taskapp.tasks.models import Task
 from tests.api.helpers import error, snapshot
+from tests.streaming import body
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_it_keeps_the_documented_query_parameters(api_client, task):
     assert (listing.json()["total"], listing.json()["limit"]) == (0, 5)  # no task tagged x
     export = api_client.get("/api/v1/tasks/export", {"format": "csv", "status": "open"})
     assert export.status_code == 200
-    assert export.content.decode().splitlines()[1].startswith(f"{task.id},Buy milk,")
+    assert body(export).decode().splitlines()[1].startswith(f"{task.id},Buy milk,")
     refused = api_client.get("/api/v1/tasks/export", {"limit": 5})
     assert refused.status_code == 422
     assert refused.json()["error"]["fields"] == {"limit": ["Unknown query parameter."]}

@@ -237,9 +237,19 @@ def test_it_refuses_an_update_when_another_write_came_first(user):
     theirs = Task.objects.get(pk=mine.pk)
     services.task_update(task=theirs, title="theirs")
     with pytest.raises(StaleVersion):
-        services.task_update(task=mine, title="mine")
+        services.task_update(task=mine, expected_version=1, title="mine")
     stored = Task.objects.get(pk=mine.pk)
     assert (stored.title, stored.version) == ("theirs", 2)
+
+
+def test_an_unconditional_update_that_loses_the_race_retries_on_the_newer_version(user):
+    mine = services.task_create(owner=user, title="t", tags=["a"])
+    theirs = Task.objects.get(pk=mine.pk)
+    services.task_update(task=theirs, title="theirs", tags=["b"])
+    services.task_update(task=mine, description="mine")  # read at version 1
+    stored = Task.objects.get(pk=mine.pk)
+    assert (stored.title, stored.description, stored.version) == ("theirs", "mine", 3)
+    assert (mine.version, mine.tag_names) == (3, ["b"])
 
 
 def test_it_accepts_the_current_expected_version(user):
@@ -349,13 +359,20 @@ def test_it_deletes_for_good_with_the_tag_rows(user):
 
 def test_it_refuses_a_stale_delete_and_keeps_the_task(user):
     task = services.task_create(owner=user, title="t")
-    stale = Task.objects.get(pk=task.pk)
     services.task_update(task=task, title="changed")
-    with pytest.raises(StaleVersion):
-        services.task_delete_forever(task=stale)
     with pytest.raises(StaleVersion):
         services.task_delete_forever(task=task, expected_version=1)
     assert Task.objects.filter(pk=task.pk).exists()
+
+
+def test_an_unconditional_delete_of_a_stale_copy_deletes(user):
+    task = services.task_create(owner=user, title="t")
+    stale = Task.objects.get(pk=task.pk)
+    services.task_update(task=task, title="changed")
+    services.task_delete_forever(task=stale)
+    assert not Task.objects.filter(pk=task.pk).exists()
+    with pytest.raises(Task.DoesNotExist):
+        services.task_delete_forever(task=stale)  # already gone
 
 
 # --- tasks_bulk -------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from taskapp.tasks import services
 from taskapp.tasks.models import Task
+from tests.streaming import body, json_body
 
 
 def test_it_shows_the_page(logged_in_client):
@@ -19,14 +20,14 @@ def test_it_exports_json(logged_in_client, user, other_user):
     response = logged_in_client.get("/export/?format=json")
     assert response["Content-Type"] == "application/json"
     assert 'filename="tasks.json"' in response["Content-Disposition"]
-    assert [t["title"] for t in json.loads(response.content)] == ["Mine"]
+    assert [t["title"] for t in json_body(response)] == ["Mine"]
 
 
 def test_it_exports_csv(logged_in_client, user):
     services.task_create(owner=user, title="Mine", tags="a,b")
     response = logged_in_client.get("/export/?format=csv")
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().splitlines()
+    lines = body(response).decode().splitlines()
     assert lines[0].startswith("id,title,")
     assert ",Mine," in lines[1] and '"a,b"' in lines[1]
 
@@ -47,7 +48,7 @@ def test_it_imports_csv(logged_in_client, user):
 
 def test_it_imports_an_export(logged_in_client, user):
     services.task_create(owner=user, title="Mine")
-    exported = logged_in_client.get("/export/?format=json").content
+    exported = body(logged_in_client.get("/export/?format=json"))
     logged_in_client.post("/import/", {"file": SimpleUploadedFile("t.json", exported)})
     assert Task.objects.filter(owner=user, title="Mine").count() == 2
 

@@ -109,19 +109,30 @@ def test_it_deletes_for_good_a_task_that_changed_meanwhile(logged_in_client, tas
     assert not Task.objects.filter(pk=task.pk).exists()
 
 
-def test_it_reports_a_task_that_keeps_changing(logged_in_client, task, race):
-    race(2)
+@pytest.fixture
+def keeps_changing(monkeypatch):
+    """Every compare-and-set loses: another writer always lands first. (The
+    services retry an unconditional write WRITE_ATTEMPTS times; fewer here.)"""
+    monkeypatch.setattr(services, "WRITE_ATTEMPTS", 3)
+    monkeypatch.setattr(services, "RETRY_PAUSE_S", 0)
+
+    def lose(*args, **kwargs):
+        raise services.StaleVersion
+
+    monkeypatch.setattr(services, "_compare_and_set", lose)
+
+
+def test_it_reports_a_task_that_keeps_changing(logged_in_client, task, keeps_changing):
     response = logged_in_client.post("/tasks/actions/", {"done": task.id.hex, "next": "/?q=milk"})
     assert response.status_code == 302 and response["Location"] == "/?q=milk"
     assert Task.objects.get(pk=task.pk).status == Status.OPEN
     assert STALE in logged_in_client.get("/?q=milk").content.decode()
 
 
-def test_it_reports_a_task_that_keeps_changing_with_htmx(logged_in_client, task, race):
-    services.task_trash(task=task)
-    race(2)
-    response = logged_in_client.post(f"/tasks/{task.id}/purge/", {"confirm": "1"}, **HX)
+def test_it_reports_a_task_that_keeps_changing_with_htmx(logged_in_client, task, keeps_changing):
+    Task.objects.filter(pk=task.pk).update(deleted_at=F("created_at"))  # in the trash
+    response = logged_in_client.post(f"/tasks/{task.id}/restore/", **HX)
     html = response.content.decode()
     assert response.status_code == 409 and response["HX-Reswap"] == "none"
     assert 'id="messages"' in html and 'hx-swap-oob="true"' in html and STALE in html
-    assert Task.objects.filter(pk=task.pk).exists()
+    assert Task.objects.get(pk=task.pk).in_trash
