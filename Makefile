@@ -65,10 +65,11 @@ token: $(VENV)/.installed ## Print a new API token for `make run`: make token US
 PYTEST := $(BIN)/python -m pytest
 FAST_TESTS := -m "not browser and not container and not deploy"
 
-test: ## Run every test: both databases, browser, images, chart, infra, release (installs what it needs)
+test: ## Run every test: both databases, API fuzzing, browser, images, chart, infra, release (installs what it needs)
 	$(MAKE) lint
 	$(MAKE) test-py
 	$(MAKE) test-mongo
+	$(MAKE) test-fuzz
 	$(MAKE) test-browser
 	$(MAKE) smoke
 	$(MAKE) test-deploy
