@@ -84,6 +84,7 @@ class TaskIn(Strict):
     status: StatusName = PUT_DEFAULTS["status"]
     priority: PriorityName = PUT_DEFAULTS["priority"]
     due_date: date | None = PUT_DEFAULTS["due_date"]
+    due_time: str | None = Field(PUT_DEFAULTS["due_time"], description=_DECLARED["due_time"][1])
     tags: list[str] | None = Field(
         default_factory=lambda: list(PUT_DEFAULTS["tags"]),
         description=f"{_DECLARED['tags'][1]} null: none.",
@@ -98,6 +99,7 @@ class TaskPatch(Strict):
     status: StatusName | None = None
     priority: PriorityName | None = None
     due_date: date | None = None
+    due_time: str | None = None
     tags: list[str] | None = None
 
 

@@ -43,6 +43,11 @@ def iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def hhmm(value) -> str | None:
+    """A time of day as "HH:MM" (None stays None)."""
+    return value.strftime("%H:%M") if value is not None else None
+
+
 @dataclass(frozen=True)
 class TaskField:
     name: str  # the key in the API, in exports and in imports
@@ -83,6 +88,14 @@ TASK_FIELDS: tuple[TaskField, ...] = (
         default=Priority.NORMAL.key,
     ),
     TaskField("due_date", "due_date", date | None, to_json=iso, editable=True),
+    TaskField(
+        "due_time",
+        "due_time",
+        str | None,
+        to_json=hhmm,
+        editable=True,
+        description="HH:MM on the due date, in the owner's time zone; needs a due_date.",
+    ),
     TaskField(
         "tags",
         "tag_names",

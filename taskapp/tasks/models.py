@@ -94,6 +94,9 @@ class Task(models.Model):
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # A wall-clock time on the due date, read in the owner's time zone
+    # (taskapp.accounts.models.user_timezone); only set together with a due date.
+    due_time = models.TimeField(_("due time"), null=True, blank=True)
     # The tag names, denormalised from TaskTag so that a page of tasks needs no
     # second query to show them; TaskTag rows exist for filtering by tag.
     tag_names = models.JSONField(_("tags"), default=list, blank=True)

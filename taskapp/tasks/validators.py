@@ -7,10 +7,10 @@ ValidationError with a message for people.
 
 import re
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
-from django.utils.dateparse import parse_date
+from django.utils.dateparse import parse_date, parse_time
 from django.utils.translation import gettext as _
 
 from taskapp.tasks.fields import BULK_MAX_IDS, EDITABLE_FIELDS
@@ -147,12 +147,28 @@ def clean_due_date(value) -> date | None:
     raise ValidationError(_("Due date must be a date (YYYY-MM-DD)."), code="invalid")
 
 
+def clean_due_time(value) -> time | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, str):
+        try:
+            parsed = parse_time(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed and parsed.tzinfo is None:
+            return parsed.replace(second=0, microsecond=0)
+    raise ValidationError(_("Due time must be a time of day (HH:MM)."), code="invalid")
+
+
 CLEANERS = {
     "title": clean_title,
     "description": clean_description,
     "status": clean_status,
     "priority": clean_priority,
     "due_date": clean_due_date,
+    "due_time": clean_due_time,
     "tags": normalize_tags,
 }
 

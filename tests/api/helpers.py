@@ -24,6 +24,7 @@ def expected_task(task_id, **overrides) -> dict:
         "status": task.status,
         "priority": {1: "low", 2: "normal", 3: "high", 4: "urgent"}[task.priority],
         "due_date": _iso(task.due_date),
+        "due_time": task.due_time.strftime("%H:%M") if task.due_time else None,
         "tags": task.tag_names,
         "overdue": task.status == "open" and task.due_date is not None and task.due_date < today,
         "in_trash": task.deleted_at is not None,

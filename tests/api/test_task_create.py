@@ -46,6 +46,7 @@ def test_it_creates_a_task_from_a_title_alone(api_client, user):
         "status": "open",
         "priority": "normal",
         "due_date": None,
+        "due_time": None,
         "tags": [],
         "overdue": False,
         "in_trash": False,

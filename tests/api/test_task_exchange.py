@@ -38,6 +38,7 @@ def test_it_exports_json(api_client, task, other_task):
             "status": "open",
             "priority": "high",
             "due_date": None,
+            "due_time": None,
             "tags": ["home"],
             "created_at": stored.created_at.isoformat(),
             "updated_at": stored.updated_at.isoformat(),
