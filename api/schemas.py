@@ -39,7 +39,7 @@ PriorityName = Annotated[Literal[PRIORITY_NAMES], BeforeValidator(_lower)]
 # The domain's bulk actions, but "delete" means "to the trash" here, as
 # DELETE /tasks/{id} does.
 BULK_API_NAMES = {"trash": "delete"}
-BULK_API_ACTIONS = tuple(BULK_API_NAMES.get(action, action) for action in BULK_ACTIONS)
+BULK_API_ACTIONS = (*(BULK_API_NAMES.get(action, action) for action in BULK_ACTIONS), "move")
 # name -> (type, description) of the declared task fields.
 _DECLARED = {field.name: (field.type, field.description) for field in TASK_FIELDS}
 SORT_HELP = (
@@ -89,6 +89,8 @@ class TaskIn(Strict):
         default_factory=lambda: list(PUT_DEFAULTS["tags"]),
         description=f"{_DECLARED['tags'][1]} null: none.",
     )
+    # Last: the name shadows the builtin for the rest of the class body.
+    list: UUID | None = Field(None, description=_DECLARED["list"][1])
 
 
 class TaskPatch(Strict):
@@ -101,6 +103,7 @@ class TaskPatch(Strict):
     due_date: date | None = None
     due_time: str | None = None
     tags: list[str] | None = None
+    list: UUID | None = None  # last: shadows the builtin
 
 
 def _task_schema(name: str, fields_: dict, doc: str) -> type[Schema]:
@@ -121,7 +124,8 @@ TaskOut = _task_schema(
 )
 TaskExport = _task_schema(
     "TaskExport",
-    {name: _DECLARED[name] for name in EXPORT_COLUMNS},
+    {name: _DECLARED[name] for name in EXPORT_COLUMNS}
+    | {"list": (str, "The name of the task's list (imports take a name or a list id).")},
     "A task in a JSON export (CSV exports have the same columns).",
 )
 
@@ -143,6 +147,7 @@ class TaskQuery(Schema):
     due_after: date | None = Field(None, description="Due on or after this date.")
     overdue: bool | None = Field(None, description="Open and due before today (or not).")
     trash: bool = Field(False, description="List the trash instead of the active tasks.")
+    list: UUID | None = Field(None, description="Only the tasks of this list.")
     sort: str = Field(DEFAULT_SORT, description=SORT_HELP)
 
     @field_validator("sort")
@@ -168,6 +173,7 @@ class BulkIn(Strict):
         "purge (delete for good)."
     )
     ids: list[UUID] = Field(min_length=1, max_length=BULK_MAX_IDS)
+    list: UUID | None = Field(None, description="move: the list to move the tasks to.")
 
 
 class BulkOut(Schema):

@@ -104,6 +104,23 @@ TASK_FIELDS: tuple[TaskField, ...] = (
         default=(),
         description=f"Up to {TAGS_MAX} labels, normalised to lower-case-dashes.",
     ),
+    TaskField(
+        "list",
+        "task_list_id",
+        UUID,
+        to_json=lambda value: str(value) if value is not None else None,
+        editable=True,
+        default=None,
+        description="The id of the task's list (GET /api/v1/lists); left out: your Inbox. "
+        "Exports carry the list's name; imports accept an id or a name.",
+    ),
+    TaskField(
+        "updated_by",
+        "updated_by",
+        str,
+        exported=False,
+        description="The username of whoever changed the task last (lists can be shared).",
+    ),
     TaskField("created_at", "created_at", datetime, to_json=iso),
     TaskField("updated_at", "updated_at", datetime, to_json=iso),
     TaskField("completed_at", "completed_at", datetime | None, to_json=iso),

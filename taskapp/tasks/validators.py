@@ -162,7 +162,18 @@ def clean_due_time(value) -> time | None:
     raise ValidationError(_("Due time must be a time of day (HH:MM)."), code="invalid")
 
 
+def clean_list_ref(value) -> uuid.UUID | None:
+    """A list id (whether the caller may use the list is the services' question)."""
+    if value in (None, ""):
+        return None
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationError(_("List must be a list id."), code="invalid") from None
+
+
 CLEANERS = {
+    "list": clean_list_ref,
     "title": clean_title,
     "description": clean_description,
     "status": clean_status,

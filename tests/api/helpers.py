@@ -19,6 +19,7 @@ def expected_task(task_id, **overrides) -> dict:
     body = {
         "id": str(task.id),
         "url": f"http://testserver/api/v1/tasks/{task.id}",
+        "list": str(task.task_list_id),
         "title": task.title,
         "description": task.description,
         "status": task.status,
@@ -26,6 +27,7 @@ def expected_task(task_id, **overrides) -> dict:
         "due_date": _iso(task.due_date),
         "due_time": task.due_time.strftime("%H:%M") if task.due_time else None,
         "tags": task.tag_names,
+        "updated_by": task.updated_by,
         "overdue": task.status == "open" and task.due_date is not None and task.due_date < today,
         "in_trash": task.deleted_at is not None,
         "etag": f'"{task.id.hex}-{task.version}"',

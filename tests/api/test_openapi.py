@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from taskapp.tasks.fields import EDITABLE_FIELDS, TASK_FIELDS
+from taskapp.tasks.fields import EDITABLE_FIELDS, EXPORT_COLUMNS, TASK_FIELDS
 from tests.api.openapi_check import OpenApi
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,8 @@ def test_it_publishes_the_task_exactly_as_declared(client):
     assert set(task_out["properties"]) == {*declared, "url", "overdue", "in_trash", "etag"}
     assert set(task_out["required"]) == set(task_out["properties"])
     assert task_out["additionalProperties"] is False
-    assert list(export["properties"]) == [name for name in declared if name != "deleted_at"]
+    assert list(export["properties"]) == list(EXPORT_COLUMNS)
+    assert "deleted_at" not in EXPORT_COLUMNS and "updated_by" not in EXPORT_COLUMNS
     assert task_out["properties"]["priority"]["enum"] == ["low", "normal", "high", "urgent"]
 
 

@@ -48,6 +48,8 @@ def test_it_creates_a_task_from_a_title_alone(api_client, user):
         "due_date": None,
         "due_time": None,
         "tags": [],
+        "list": str(Task.objects.get(owner=user).task_list_id),
+        "updated_by": "ann",
         "overdue": False,
         "in_trash": False,
         "created_at": ANY,

@@ -40,6 +40,7 @@ def test_it_exports_json(api_client, task, other_task):
             "due_date": None,
             "due_time": None,
             "tags": ["home"],
+            "list": "Inbox",
             "created_at": stored.created_at.isoformat(),
             "updated_at": stored.updated_at.isoformat(),
             "completed_at": None,
