@@ -7,7 +7,7 @@ Mounted at /api/, so the schema is /api/v1/openapi.json and Swagger UI /api/docs
 from django.conf import settings
 from ninja import NinjaAPI
 
-from api import errors, legacy, v1
+from api import errors, legacy, lists, v1
 from api.auth import token_auth
 from api.parser import JsonParser
 
@@ -34,4 +34,5 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/v1", v1.router)
+api.add_router("/v1", lists.router)
 api.add_router("", legacy.router)

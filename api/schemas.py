@@ -26,6 +26,7 @@ from taskapp.tasks.fields import (
     STATUS_NAMES,
     TASK_FIELDS,
 )
+from taskapp.tasks.models import LIST_COLOURS, LIST_NAME_MAX, Role
 from taskapp.tasks.selectors import DEFAULT_SORT, SORT_FIELDS, sort_is_valid
 
 
@@ -211,3 +212,62 @@ class LegacyTaskOut(Schema):
     id: UUID
     title: str
     description: str
+
+
+# --- Lists and sharing ------------------------------------------------------------
+
+ListColour = Annotated[Literal[LIST_COLOURS], BeforeValidator(_lower)]
+RoleName = Annotated[Literal[tuple(Role.values)], BeforeValidator(_lower)]
+
+
+class ListIn(Strict):
+    name: str = Field(description=f"1-{LIST_NAME_MAX} characters.")
+    colour: ListColour = "grey"
+
+
+class ListPatch(Strict):
+    name: str | None = None
+    colour: ListColour | None = None
+    archived: bool | None = Field(None, description="Archived lists leave the sidebar.")
+
+
+class ListOut(StrictOut):
+    id: UUID
+    url: str
+    name: str
+    colour: str
+    inbox: bool = Field(description="Your Inbox: cannot be renamed, archived or deleted.")
+    owner: str = Field(description="The owner's username.")
+    role: Literal["owner", "editor", "viewer"] = Field(description="Your role in the list.")
+    open_count: int = Field(description="Open tasks outside the trash.")
+    archived: bool
+    deleted_at: str | None = Field(description="In the trash since (restore with .../restore).")
+
+
+class ListPage(Schema):
+    items: list[ListOut]
+
+
+class ListQuery(Schema):
+    archived: bool = Field(False, description="Archived lists instead of the active ones.")
+    trash: bool = Field(False, description="Your deleted lists instead of the live ones.")
+
+
+class MemberIn(Strict):
+    username: str
+    role: RoleName = "viewer"
+
+
+class MemberOut(StrictOut):
+    username: str
+    role: Literal["viewer", "editor"]
+    added_at: str
+
+
+class MemberPage(Schema):
+    owner: str
+    items: list[MemberOut]
+
+
+class TransferIn(Strict):
+    username: str = Field(description="A member, who becomes the owner; you stay as an editor.")

@@ -22,7 +22,7 @@ from taskapp.tasks.services import StaleVersion
 router = Router(tags=["tasks"])
 
 ERRORS = {
-    code: schemas.ErrorOut for code in (400, 401, 404, 405, 409, 412, 413, 415, 422, 429, 503)
+    code: schemas.ErrorOut for code in (400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 429, 503)
 }
 # The API's bulk action names -> the domain's (schemas.BULK_API_NAMES reversed).
 BULK_ACTION_NAMES = {api: domain for domain, api in schemas.BULK_API_NAMES.items()}

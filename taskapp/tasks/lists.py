@@ -294,9 +294,16 @@ def member_invite(*, task_list: TaskList, username, role) -> ListMember:
     return member
 
 
-def member_remove(*, task_list: TaskList, user_id) -> bool:
-    """Take a member out (the owner removing them, or they leaving)."""
-    deleted, _per_model = ListMember.objects.filter(task_list=task_list, user_id=user_id).delete()
+def member_remove(*, task_list: TaskList, username) -> bool:
+    """Take a member out (the owner removing them, or they leaving); False if they
+    were not one. Their access ends with the row: every read checks membership."""
+    User = get_user_model()
+    user_ids = list(
+        User.objects.filter(**{User.USERNAME_FIELD: str(username)}).values_list("pk", flat=True)
+    )
+    deleted, _per_model = ListMember.objects.filter(
+        task_list=task_list, user_id__in=user_ids
+    ).delete()
     return bool(deleted)
 
 
@@ -310,8 +317,9 @@ def list_transfer(*, task_list: TaskList, username) -> TaskList:
     old_owner_id = task_list.owner_id
     # Each write is idempotent: re-running after a crash finishes the handover.
     TaskList.objects.filter(pk=task_list.pk).update(owner=new_owner)
-    Task.objects.filter(task_list=task_list).update(owner=new_owner)
-    TaskTag.objects.filter(task__task_list=task_list).update(owner=new_owner)
+    task_ids = list(Task.objects.filter(task_list=task_list).values_list("pk", flat=True))
+    Task.objects.filter(pk__in=task_ids).update(owner=new_owner)
+    TaskTag.objects.filter(task_id__in=task_ids).update(owner=new_owner)
     ListMember.objects.filter(task_list=task_list, user=new_owner).delete()
     ListMember.objects.get_or_create(
         task_list=task_list, user_id=old_owner_id, defaults={"role": Role.EDITOR}
@@ -323,3 +331,24 @@ def list_transfer(*, task_list: TaskList, username) -> TaskList:
 def list_names(user, access: Access | None = None) -> dict:
     """id -> name of every list the user can see (exports name the list)."""
     return dict(_access(user, access).visible_lists().values_list("pk", "name"))
+
+
+def deleted_lists(user) -> list:
+    """The user's own lists in the trash, newest first."""
+    return list(
+        TaskList.objects.filter(owner=user, deleted_at__isnull=False)
+        .select_related("owner")
+        .order_by("-deleted_at")
+    )
+
+
+def annotate_one(user, task_list, access: Access | None = None) -> TaskList:
+    """Set ``open_count`` and ``role`` on one list, as lists_with_counts does."""
+    task_list.open_count = Task.objects.filter(
+        task_list=task_list, status=Status.OPEN, deleted_at__isnull=True
+    ).count()
+    if task_list.owner_id == user.pk:
+        task_list.role = "owner"
+    else:
+        task_list.role = _access(user, access).roles.get(task_list.pk, Role.VIEWER)
+    return task_list
