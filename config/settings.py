@@ -237,6 +237,29 @@ CONTENT_SECURITY_POLICY = {
 RATE_LIMIT_FAILURES = env_int("TASKAPP_RATE_LIMIT_FAILURES", 10, minimum=1)
 RATE_LIMIT_WINDOW = env_int("TASKAPP_RATE_LIMIT_WINDOW", 300, minimum=1)
 
+# --- E-mail (password reset, reminders) -------------------------------------------
+# Without TASKAPP_EMAIL_HOST, mail is written to the log (console backend): enough
+# for a laptop; a deployment sets the SMTP relay (docs/configuration.md).
+
+EMAIL_HOST = env_str("TASKAPP_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("TASKAPP_EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("TASKAPP_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("TASKAPP_EMAIL_PASSWORD")
+# STARTTLS on 587 by default; TASKAPP_EMAIL_USE_SSL for implicit TLS (465).
+EMAIL_USE_SSL = env_bool("TASKAPP_EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("TASKAPP_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured("Set TASKAPP_EMAIL_USE_TLS or TASKAPP_EMAIL_USE_SSL, not both.")
+EMAIL_TIMEOUT = env_int("TASKAPP_EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("TASKAPP_EMAIL_FROM", "Taskapp <taskapp@localhost>")
+# Password-reset links stay valid this long (Django's default is 3 days).
+PASSWORD_RESET_TIMEOUT = env_int("TASKAPP_PASSWORD_RESET_TIMEOUT", 3600, minimum=60)
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from taskapp.accounts import ratelimit
 from taskapp.accounts.models import ApiToken
-from ui.forms import TokenForm
+from taskapp.tasks import lists
+from ui.forms import SignupForm, TokenForm
 
 # Failed log-ins one client may have across all usernames in a window, as a multiple
 # of settings.RATE_LIMIT_FAILURES (the per-username limit): looser, as people share
@@ -41,9 +42,10 @@ def signup(request):
             raise PermissionDenied
         return render(request, "ui/accounts/signup.html", {"form": None})
     posted = request.method == "POST"
-    form = UserCreationForm(request.POST) if posted else UserCreationForm()
+    form = SignupForm(request.POST) if posted else SignupForm()
     if posted and form.is_valid():
         user = form.save()
+        lists.inbox_for(user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("tasks")
     status = 422 if form.errors else 200
@@ -101,11 +103,10 @@ def _login_blocked_for(keys: dict[str, str]) -> int | None:
     return max((wait for wait in waits if wait), default=None)
 
 
-def _too_many_attempts(request, wait: int):
+def _too_many_attempts(request, wait: int, reset: bool = False):
     minutes = max(1, round(wait / 60))
-    response = render(
-        request, "ui/accounts/ratelimited.html", {"wait": wait, "minutes": minutes}, status=429
-    )
+    context = {"wait": wait, "minutes": minutes, "reset": reset}
+    response = render(request, "ui/accounts/ratelimited.html", context, status=429)
     response["Retry-After"] = str(wait)
     return response
 

@@ -156,12 +156,13 @@ def test_it_costs_the_same_queries_for_5_and_50_tasks(
     for number in range(5):
         services.task_create(owner=user, title=f"T{number}", tags="a,b", due_date="2030-01-01")
     logged_in_client.get("/")
-    # session, user, tags, page count, four counts, the page of tasks
-    with django_assert_num_queries(9):
+    # session, user, memberships, tags, page count, four counts, the page of tasks,
+    # and the sidebar: the Inbox, the lists, their open counts
+    with django_assert_num_queries(13):
         logged_in_client.get("/")
     for number in range(45):
         services.task_create(owner=user, title=f"U{number}", tags="c", due_date="2030-01-01")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(13):
         response = logged_in_client.get("/")
     assert response.content.count(b'role="checkbox"') == 50
 
