@@ -35,7 +35,7 @@ def test_an_old_database_gets_inboxes_and_keeps_every_task():
     inboxes = {tl.owner_id: tl for tl in TaskList.objects.filter(is_inbox=True)}
     assert set(inboxes) == set(User.objects.values_list("pk", flat=True))
     assert {tl.name for tl in inboxes.values()} == {"Inbox"}
-    for title, old_task in rows.items():
+    for _title, old_task in rows.items():
         task = NewTask.objects.get(pk=old_task.pk)
         assert task.task_list_id == inboxes[old_task.owner_id].pk
         assert (task.title, task.status, task.priority, task.tag_names) == (
