@@ -21,6 +21,7 @@ from taskapp.tasks.models import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, 
 TAG_PATTERN = re.compile(r"^[\w][\w.+#/:-]*$")
 # Control characters (C0 and DEL) other than tab, line feed and carriage return:
 # invisible, and some (NUL) break terminals, CSV tools and other databases.
+TIME_PATTERN = re.compile(r"^\d{1,2}:\d{2}(:\d{2}(\.\d{1,6})?)?$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -152,12 +153,13 @@ def clean_due_time(value) -> time | None:
         return None
     if isinstance(value, time):
         return value.replace(second=0, microsecond=0)
-    if isinstance(value, str):
+    # A wall-clock time only: an offset would say a zone, which is the user's setting.
+    if isinstance(value, str) and TIME_PATTERN.match(value.strip()):
         try:
             parsed = parse_time(value.strip())
         except ValueError:
             parsed = None
-        if parsed and parsed.tzinfo is None:
+        if parsed:
             return parsed.replace(second=0, microsecond=0)
     raise ValidationError(_("Due time must be a time of day (HH:MM)."), code="invalid")
 
