@@ -59,9 +59,15 @@ def test_the_lists_fold_into_a_menu_on_a_phone(pages, user):
     TaskList.objects.create(owner=user, name="Work")
     page = pages.open(user=user, path="/", viewport=PHONE)
     menu = page.get_by_role("navigation", name="Lists")
-    expect(menu.get_by_role("link", name=re.compile("^Work"))).to_be_visible()
-    menu.get_by_text("Lists", exact=True).click()  # the <summary> folds it
     expect(menu.get_by_role("link", name=re.compile("^Work"))).to_be_hidden()
+    menu.get_by_text("Lists", exact=True).click()  # the <summary> opens it
+    expect(menu.get_by_role("link", name=re.compile("^Work"))).to_be_visible()
+    menu.get_by_role("link", name=re.compile("^Work")).click()
+    expect(page.get_by_role("heading", level=1, name="Work")).to_be_visible()
+    # On a wide screen the sidebar is open from the start.
+    wide = pages.open(user=user, path="/")
+    sidebar = wide.get_by_role("navigation", name="Lists")
+    expect(sidebar.get_by_role("link", name=re.compile("^Work"))).to_be_visible()
 
 
 def test_a_forgotten_password_is_reset_by_e_mail(pages, user, live_server):
