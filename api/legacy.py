@@ -18,7 +18,7 @@ from taskapp.tasks.selectors import TaskFilter
 
 router = Router(tags=["original API"])
 
-ERRORS = {code: schemas.ErrorOut for code in (400, 401, 404, 409, 413, 415, 422, 429, 503)}
+ERRORS = {code: schemas.ErrorOut for code in (400, 401, 403, 404, 409, 413, 415, 422, 429, 503)}
 
 
 def _task_dict(task) -> dict:
@@ -26,7 +26,9 @@ def _task_dict(task) -> dict:
     return {"id": str(task.id), "title": task.title, "description": task.description}
 
 
-def _task_by_title(request, title: str):
+def _task_by_title(request, title: str, write: bool = False):
+    """The one task (of the caller's own and shared lists) with this title: 404
+    if none, 409 if several, 403 if ``write`` and it is in a list they only view."""
     tasks = selectors.tasks_with_title(owner=request.auth.user, title=title)
     if not tasks:
         raise not_found("No task with this title.")
@@ -38,6 +40,8 @@ def _task_by_title(request, title: str):
             + ", ".join(ids),
             {"ids": ids},
         )
+    if write:
+        return selectors.get_task(owner=request.auth.user, task_id=tasks[0].id, write=True)
     return tasks[0]
 
 
@@ -68,7 +72,9 @@ def legacy_get(request, title: str):
 @router.put("/task/{title}", response={200: schemas.LegacyTaskOut}, include_in_schema=False)
 def legacy_update(request, title: str, desc: str):
     """Set the description of the task with this title (``?desc=...``)."""
-    task = services.task_update(task=_task_by_title(request, title), description=desc)
+    task = services.task_update(
+        task=_task_by_title(request, title, write=True), by=request.auth.user, description=desc
+    )
     return json_response(_task_dict(task))
 
 
@@ -76,7 +82,9 @@ def legacy_update(request, title: str, desc: str):
 @router.delete("/task/{title}/", response={200: schemas.LegacyTaskOut}, include_in_schema=False)
 def legacy_delete(request, title: str):
     """Move the task with this title to the trash; answers the task."""
-    task = services.task_trash(task=_task_by_title(request, title))
+    task = services.task_trash(
+        task=_task_by_title(request, title, write=True), by=request.auth.user
+    )
     return json_response(_task_dict(task))
 
 

@@ -11,7 +11,7 @@ import json
 from django.utils.translation import gettext as _
 
 from taskapp.tasks.fields import EDITABLE_FIELDS, EXPORT_COLUMNS, task_fields
-from taskapp.tasks.models import Task
+from taskapp.tasks.models import Task, TaskList
 
 # The columns come from the task's declaration (taskapp.tasks.fields): an
 # export carries every declared field but deleted_at; an import sets the
@@ -31,13 +31,27 @@ class ImportFileError(ValueError):
     """The file as a whole cannot be read (not the rows in it)."""
 
 
-def task_to_dict(task: Task) -> dict:
+def task_to_dict(task: Task, list_names: dict | None = None) -> dict:
+    """A task's export row. The list goes by its name (``list_names``: id -> name),
+    so that an export imports into another account's lists of the same names."""
     fields = task_fields(task.__dict__)
-    return {column: fields[column] for column in EXPORT_COLUMNS}
+    row = {column: fields[column] for column in EXPORT_COLUMNS}
+    if "list" in row and list_names is not None:
+        row["list"] = list_names.get(task.task_list_id, row["list"])
+    return row
+
+
+def _with_list_names(tasks) -> tuple[list, dict]:
+    """The tasks, and the names of their lists (one query for all of them)."""
+    tasks = list(tasks)
+    ids = {task.task_list_id for task in tasks}
+    return tasks, dict(TaskList.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
 
 
 def export_json(tasks) -> str:
-    return json.dumps([task_to_dict(task) for task in tasks], ensure_ascii=False, indent=2)
+    tasks, list_names = _with_list_names(tasks)
+    rows = [task_to_dict(task, list_names) for task in tasks]
+    return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
 def _escaped_cell(value: str) -> str:
@@ -62,11 +76,12 @@ def _unescaped_cell(value):
 
 
 def export_csv(tasks) -> str:
+    tasks, list_names = _with_list_names(tasks)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for task in tasks:
-        row = task_to_dict(task)
+        row = task_to_dict(task, list_names)
         row["tags"] = ",".join(row["tags"])
         writer.writerow(
             {key: "" if value is None else _escaped_cell(str(value)) for key, value in row.items()}

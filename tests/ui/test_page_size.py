@@ -7,8 +7,9 @@ from django.test import Client
 from bench.measure_ui import seed
 from tests.ui.helpers import accessible_names
 
-# Bytes of HTML for 50 tasks: 39.5 KB today; docs/performance.md says what keeps rows small.
-BUDGET = 40 * 1024
+# Bytes of HTML for 50 tasks: 40.3 KB today (39.5 KB of rows and page, 0.8 KB of the
+# lists sidebar); docs/performance.md says what keeps rows small.
+BUDGET = 41 * 1024
 
 
 def list_page(user) -> str:
