@@ -1,10 +1,11 @@
 """Export and import with the plan: a task's steps and repeat rule ride along.
 
-Wraps taskapp.tasks.exchange (which knows the task's own declared fields) and
-adds two columns: ``subtasks`` (a list of {"title", "done"}) and ``recurrence``
-(the rule as in the API, or null). In CSV both are JSON text in their cell.
-Old exports, without these columns, import as before. Reminders are not carried:
-they are instants for one person's mailbox, not part of the task.
+Wraps taskapp.tasks.exchange (which knows the task's own declared fields, among
+them ``due_time`` and ``list``, by name) and adds two columns: ``subtasks`` (a
+list of {"title", "done"}) and ``recurrence`` (the rule as in the API, or null).
+In CSV both are JSON text in their cell. Old exports, without these columns,
+import as before. Reminders are not carried: they are instants for one person's
+mailbox, not part of the task.
 """
 
 import csv
@@ -26,9 +27,10 @@ PLAN_COLUMNS = ("subtasks", "recurrence")
 FORMATS = exchange.FORMATS
 
 
-def _plans(tasks) -> tuple[list, dict, dict]:
-    """The tasks with their steps and rules: two queries whatever their number."""
-    tasks = list(tasks)
+def _plans(tasks) -> tuple[list, dict, dict, dict]:
+    """The tasks with their list names, steps and rules: three queries whatever
+    their number."""
+    tasks, list_names = exchange._with_list_names(tasks)
     ids = [task.pk for task in tasks]
     steps: dict = {}
     for step in Subtask.objects.filter(task_id__in=ids).order_by("position", "created_at", "pk"):
@@ -36,7 +38,7 @@ def _plans(tasks) -> tuple[list, dict, dict]:
     recurrences = {
         task_id: _rule_json(rec) for task_id, rec in services.recurrences_for(ids).items()
     }
-    return tasks, steps, recurrences
+    return tasks, list_names, steps, recurrences
 
 
 def _rule_json(recurrence: Recurrence) -> dict:
@@ -46,9 +48,9 @@ def _rule_json(recurrence: Recurrence) -> dict:
 
 
 def _rows(tasks):
-    tasks, steps, recurrences = _plans(tasks)
+    tasks, list_names, steps, recurrences = _plans(tasks)
     for task in tasks:
-        row = exchange.task_to_dict(task)
+        row = exchange.task_to_dict(task, list_names)
         row["subtasks"] = steps.get(task.pk, [])
         row["recurrence"] = recurrences.get(task.pk)
         yield row
@@ -162,7 +164,8 @@ def tasks_import(*, owner, rows: list[tuple[int, dict]]):
         # Report the task fields' errors of every row too, as a plain import would.
         for number, raw in task_rows:
             try:
-                clean_task_fields({"title": "", **raw})
+                # The list is a name or an id, resolved by the import itself.
+                clean_task_fields({"title": "", **{k: v for k, v in raw.items() if k != "list"}})
             except ValidationError as exc:
                 errors.setdefault(number, {}).update(exc.message_dict)
         raise task_services.ImportRejected(errors)
