@@ -29,7 +29,14 @@ RUN --mount=type=secret,id=ca \
     && /opt/venv/bin/pip uninstall --yes --quiet pip setuptools \
     && find /opt/venv -type d -path '*/locale/*' -prune \
        ! -name 'en' ! -name 'en_*' ! -name 'de' ! -name 'de_*' -exec rm -rf {} + \
+    && find /opt/venv -type d -name tests -path '*/site-packages/*' -prune -exec rm -rf {} + \
     && python3 -m compileall -q --invalidation-mode unchecked-hash /opt/venv
+
+# --- The venv the images run: the packages' static folders (ninja's Swagger UI and
+# ReDoc, the admin's, django-htmx's: 11 MB) are collected per image below and
+# served from /app/staticfiles, so the images do not carry them twice.
+FROM builder AS venv
+RUN find /opt/venv/lib -type d -name static -prune -exec rm -rf {} +
 
 # --- Taskapp's own package metadata: config.settings.VERSION reads the version with
 # importlib.metadata, so pyproject.toml stays the one place it is written. The image
@@ -50,7 +57,7 @@ RUN groupadd --system --gid 10001 taskapp \
     && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent \
        --no-create-home --shell /usr/sbin/nologin taskapp
 
-COPY --from=builder /opt/venv /opt/venv
+COPY --from=venv /opt/venv /opt/venv
 COPY --from=metadata /metadata/ /opt/venv/lib/python3.11/site-packages/
 WORKDIR /app
 COPY manage.py ./
@@ -66,14 +73,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     TASKAPP_METRICS_PORT=9100 \
     TASKAPP_DATA_DIR=/tmp/data
 
-# Bytecode and static files are made now, as the root filesystem is read-only later.
-# Static files are collected in both images: the API serves its Swagger UI assets.
-# Source maps (13 MB, only for debugging vendored JS in a browser) are left out.
-RUN python -m compileall -q --invalidation-mode unchecked-hash /app \
-    && TASKAPP_SECRET_KEY=collectstatic-only TASKAPP_ALLOWED_HOSTS=build \
-       TASKAPP_DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput -v0 \
-    && find staticfiles \( -name '*.map' -o -name '*.map.gz' -o -name '*.map.br' \) -delete \
-    && rm -rf /tmp/build-data
+# Bytecode is made now, as the root filesystem is read-only later.
+RUN python -m compileall -q --invalidation-mode unchecked-hash /app
 
 USER 10001:10001
 EXPOSE 8000 9100
@@ -82,6 +83,38 @@ EXPOSE 8000 9100
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=2)"]
 CMD ["gunicorn", "-c", "config/gunicorn_conf.py"]
+
+# --- Static files, collected per image (from the venv that still has the packages'
+# static folders). Each image gets only what its role serves: the API its Swagger
+# UI (not ReDoc, which it does not mount; its error answers are JSON, so no page
+# links the UI's files), the UI its own files and the admin's. django-htmx's
+# copies of htmx are not used (the UI vendors its own); source maps (13 MB, only for debugging vendored JS) are
+# deleted once collected (CSS files name them, so collectstatic needs them). Pages link the hashed names ({% static %} reads the manifest), so the
+# unhashed copies and their .gz go too; whitenoise serves the rest, each with its
+# .gz (no brotli module is installed, so there are no .br files).
+FROM python AS static
+COPY --from=builder /opt/venv /opt/venv
+COPY --from=metadata /metadata/ /opt/venv/lib/python3.11/site-packages/
+WORKDIR /app
+COPY manage.py ./
+COPY config ./config
+COPY taskapp ./taskapp
+COPY api ./api
+COPY ui ./ui
+ENV PATH=/opt/venv/bin:$PATH \
+    COLLECT="env TASKAPP_SECRET_KEY=collectstatic-only TASKAPP_ALLOWED_HOSTS=build \
+TASKAPP_DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput -v0 \
+--ignore django_htmx" \
+    PRUNE="import json, pathlib; root = pathlib.Path('staticfiles'); \
+[(root / n).unlink() or (root / (n + '.gz')).unlink(missing_ok=True) \
+ for n, h in json.load(open(root / 'staticfiles.json'))['paths'].items() if n != h]; \
+[p.unlink() for p in list(root.rglob('*.map')) + list(root.rglob('*.map.gz'))]"
+
+FROM static AS static-api
+RUN $COLLECT --ignore admin --ignore ui --ignore 'redoc.*' && python -c "$PRUNE"
+
+FROM static AS static-ui
+RUN $COLLECT --ignore ninja && python -c "$PRUNE"
 
 # Labels last: build arguments change on every commit, and everything after
 # their declaration would be rebuilt.
@@ -101,8 +134,10 @@ FROM release AS api
 LABEL org.opencontainers.image.title="taskapp-api" \
       org.opencontainers.image.description="Taskapp JSON API (TASKAPP_ROLE=api)"
 ENV TASKAPP_ROLE=api
+COPY --from=static-api /app/staticfiles ./staticfiles
 
 FROM release AS ui
 LABEL org.opencontainers.image.title="taskapp-ui" \
       org.opencontainers.image.description="Taskapp web UI and admin (TASKAPP_ROLE=ui)"
 ENV TASKAPP_ROLE=ui
+COPY --from=static-ui /app/staticfiles ./staticfiles

@@ -10,7 +10,7 @@ RUNTIME_DOCKER := /usr/bin/docker
 RUNTIME_DOCKER_HOST := unix://$(CACHE_DIR)/docker/docker.sock
 # The base image: made here with debootstrap (no Docker Hub). Set it empty to
 # build from the Dockerfile's default, the pinned official python:3.11-slim.
-PYTHON_IMAGE ?= local/python311-base
+PYTHON_IMAGE ?= local/python311-slim
 CA_BUNDLE ?= /etc/ssl/certs/ca-certificates.crt
 IMAGE_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -1)
 IMAGE_REVISION := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
@@ -25,8 +25,8 @@ docker-engine: ## Start the private Docker engine (prints started/running)
 docker-engine-stop: ## Stop the private Docker engine
 	@CACHE_DIR=$(CACHE_DIR) $(RUNTIME_ENGINE) stop
 
-base-image: docker-engine ## Build local/python311-base with debootstrap (once)
-ifeq ($(PYTHON_IMAGE),local/python311-base)
+base-image: docker-engine ## Build local/python311-slim with debootstrap (once)
+ifeq ($(PYTHON_IMAGE),local/python311-slim)
 	@DOCKER_HOST=$(RUNTIME_DOCKER_HOST) CACHE_DIR=$(CACHE_DIR) scripts/runtime/base-image.sh
 endif
 

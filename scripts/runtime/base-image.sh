@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Build local/python311-base: Debian bookworm + its Python 3.11, made with
+# Build local/python311-slim: Debian bookworm + its Python 3.11, made with
 # debootstrap because Docker Hub (python:3.11-slim) is not reachable here.
 # The Dockerfile's PYTHON_IMAGE build argument points at it for local builds.
 # Skipped when the image exists already (delete it to rebuild).
 set -euo pipefail
 
 CACHE_DIR=${CACHE_DIR:-$HOME/.cache/taskapp}
-IMAGE=${BASE_IMAGE:-local/python311-base}
+IMAGE=${BASE_IMAGE:-local/python311-slim}
 DOCKER=${DOCKER:-/usr/bin/docker}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
@@ -30,6 +30,17 @@ rm -rf "$ROOTFS"/var/cache/apt/* "$ROOTFS"/var/lib/apt/lists/* \
   "$ROOTFS"/usr/share/doc/* "$ROOTFS"/usr/share/man/* "$ROOTFS"/usr/share/info/* \
   "$ROOTFS"/var/log/* "$ROOTFS"/var/cache/debconf/*-old
 find "$ROOTFS"/usr/share/locale -mindepth 1 -maxdepth 1 ! -name 'locale.alias' -exec rm -rf {} +
+# What only package management needs (the images install nothing with apt/dpkg:
+# the builder stage uses `python3 -m venv` and pip, the runtime Python alone):
+# apt, Perl (dpkg's maintainer scripts and debconf), glibc's iconv modules
+# (Python has its own codecs), Python's 2to3 and pydoc topics. Kept: dpkg's
+# database (scanners such as trivy read it to list the packages), ensurepip and
+# its wheels (`python3 -m venv`), tzdata's zoneinfo (Django's time zones).
+rm -rf "$ROOTFS"/usr/bin/apt* "$ROOTFS"/usr/lib/apt "$ROOTFS"/usr/lib/*-linux-gnu/libapt-* \
+  "$ROOTFS"/usr/bin/perl* "$ROOTFS"/usr/lib/*-linux-gnu/perl-base "$ROOTFS"/usr/share/perl5 \
+  "$ROOTFS"/usr/share/debconf "$ROOTFS"/usr/lib/*-linux-gnu/gconv \
+  "$ROOTFS"/usr/lib/python3.11/lib2to3 "$ROOTFS"/usr/lib/python3.11/pydoc_data \
+  "$ROOTFS"/usr/share/common-licenses "$ROOTFS"/var/cache/* "$ROOTFS"/etc/apt
 
 tar -C "$ROOTFS" -c . | "$DOCKER" import \
   -c 'ENV LANG=C.UTF-8' -c 'CMD ["python3"]' - "$IMAGE" >/dev/null

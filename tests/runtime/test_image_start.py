@@ -18,10 +18,13 @@ PORT, METRICS_PORT = 18364, 18365
 GIVE_UP_S = 60
 
 
-def start_seconds(image: str) -> float:
+def start_seconds(image: str, data_dir: Path) -> float:
+    """From `docker run` to /readyz 200 on an already migrated database (production
+    migrates before a rollout, so a starting container finds it ready)."""
     started = time.monotonic()
     container = docker(
         "run", "--detach", "--read-only", "--tmpfs", "/tmp:rw,size=64m",
+        "--volume", f"{data_dir}:/tmp/data",
         "--network", "host", "--user", "10001:10001",
         "--env", f"PORT={PORT}", "--env", f"TASKAPP_METRICS_PORT={METRICS_PORT}",
         "--env", "TASKAPP_SECRET_KEY=smoke-test-secret",
@@ -41,8 +44,22 @@ def start_seconds(image: str) -> float:
         docker("rm", "--force", container)
 
 
-def test_it_records_how_long_the_api_image_takes_to_get_ready():
-    seconds = [round(start_seconds("taskapp-api:latest"), 2) for _ in range(3)]
+def migrated_data_dir(image: str, parent: Path) -> Path:
+    data_dir = parent / "data"
+    data_dir.mkdir()
+    data_dir.chmod(0o777)  # the image's user (uid 10001) writes the SQLite file
+    docker(
+        "run", "--rm", "--read-only", "--tmpfs", "/tmp:rw,size=64m",
+        "--volume", f"{data_dir}:/tmp/data", "--user", "10001:10001",
+        "--env", "TASKAPP_SECRET_KEY=smoke-test-secret", "--env", "TASKAPP_ALLOWED_HOSTS=127.0.0.1",
+        image, "python", "manage.py", "migrate", "--noinput", "-v0",
+    )  # fmt: skip
+    return data_dir
+
+
+def test_it_records_how_long_the_api_image_takes_to_get_ready(tmp_path):
+    data_dir = migrated_data_dir("taskapp-api:latest", tmp_path)
+    seconds = [round(start_seconds("taskapp-api:latest", data_dir), 2) for _ in range(3)]
     record = {
         "image": "taskapp-api:latest",
         "start_to_readyz_s": seconds,
