@@ -13,7 +13,14 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, TypeAdapter, WithJsonSchema, create_model
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    TypeAdapter,
+    WithJsonSchema,
+    create_model,
+)
 
 from api.render import TaskRenderer
 from taskapp.tasks.fields import (
@@ -318,7 +325,7 @@ class ListIn(Strict):
 class ListPatch(Strict):
     name: str | None = None
     colour: ListColour | None = None
-    archived: bool | None = Field(None, description="Archived lists leave the sidebar.")
+    archived: StrictBool | None = Field(None, description="Archived lists leave the sidebar.")
 
 
 class ListOut(StrictOut):

@@ -176,3 +176,11 @@ def test_a_viewer_gets_403_on_the_legacy_writes_and_the_export_has_the_shared_ta
     assert bob.delete("/api/task/Groceries").status_code == 403
     rows = json_body(bob.get("/api/v1/tasks/export?format=json"))
     assert [(row["title"], row["list"]) for row in rows] == [("Groceries", "Family")]
+
+
+def test_archived_must_be_a_boolean(api_client, family):
+    response = api_client.patch(
+        f"/api/v1/lists/{family.pk}", '{"archived": 0}', content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert TaskList.objects.get(pk=family.pk).archived_at is None
