@@ -7,7 +7,7 @@ Mounted at /api/, so the schema is /api/v1/openapi.json and Swagger UI /api/docs
 from django.conf import settings
 from ninja import NinjaAPI
 
-from api import errors, legacy, planning, v1
+from api import errors, legacy, lists, planning, v1
 from api.auth import token_auth
 from api.parser import JsonParser
 
@@ -36,4 +36,5 @@ errors.install(api)
 # Before v1: its /tasks/parse and /tasks/{id}/... must not be read as a task id.
 api.add_router("/v1", planning.router)
 api.add_router("/v1", v1.router)
+api.add_router("/v1", lists.router)
 api.add_router("", legacy.router)

@@ -14,9 +14,14 @@ from taskapp.planning import ics, rules, services
 
 
 def _items(user):
-    tz = services.zone_of(user)
+    # A due time is wall time in the task owner's zone (the feed's user's own, or the
+    # owner of a list shared with them): one zone look-up per owner.
+    zones = {user.pk: services.zone_of(user)}
     for task in services.feed_tasks(user):
         at = services.due_time_of(task)
+        if at is not None and task.owner_id not in zones:
+            zones[task.owner_id] = services.zone_of(task.owner)
+        tz = zones.get(task.owner_id)
         yield ics.FeedItem(
             uid=task.id.hex,
             title=task.title,

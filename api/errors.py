@@ -13,7 +13,7 @@ not handled by the NinjaAPI: they propagate to that middleware.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from ninja.errors import AuthenticationError, HttpError
@@ -21,7 +21,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from taskapp.tasks.bounded import TooLarge
 from taskapp.tasks.exchange import ImportFileError
-from taskapp.tasks.models import Task
+from taskapp.tasks.models import Task, TaskList
 from taskapp.tasks.services import ImportRejected, StaleVersion, WriteContention
 
 
@@ -244,6 +244,14 @@ def on_not_found(request, exc):
     return not_found().response()
 
 
+def on_list_not_found(request, exc):
+    return not_found("No list with this id.").response()
+
+
+def on_forbidden(request, exc):
+    return error_response("forbidden", str(exc) or None)
+
+
 def on_stale(request, exc):
     return error_response("precondition_failed")
 
@@ -296,6 +304,8 @@ HANDLERS = {
     Http404: on_not_found,
     Task.DoesNotExist: on_not_found,
     WriteContention: on_contention,
+    TaskList.DoesNotExist: on_list_not_found,
+    PermissionDenied: on_forbidden,
     StaleVersion: on_stale,
     ImportRejected: on_import_rejected,
     ImportFileError: on_import_file_error,

@@ -31,7 +31,7 @@ URI_TOO_LONG = {
 }
 # Tasks read from the database per round trip of the streamed list.
 LIST_CHUNK = 500
-ERRORS = {code: schemas.ErrorOut for code in (400, 401, 404, 409, 413, 415, 422, 429, 503)}
+ERRORS = {code: schemas.ErrorOut for code in (400, 401, 403, 404, 409, 413, 415, 422, 429, 503)}
 
 
 def _task_dict(task) -> dict:
@@ -39,7 +39,9 @@ def _task_dict(task) -> dict:
     return {"id": str(task.id), "title": task.title, "description": task.description}
 
 
-def _task_by_title(request, title: str):
+def _task_by_title(request, title: str, write: bool = False):
+    """The one task (of the caller's own and shared lists) with this title: 404
+    if none, 409 if several, 403 if ``write`` and it is in a list they only view."""
     tasks = selectors.tasks_with_title(owner=request.auth.user, title=title)
     if not tasks:
         raise not_found("No task with this title.")
@@ -51,6 +53,8 @@ def _task_by_title(request, title: str):
             + ", ".join(ids),
             {"ids": ids},
         )
+    if write:
+        return selectors.get_task(owner=request.auth.user, task_id=tasks[0].id, write=True)
     return tasks[0]
 
 
@@ -61,8 +65,8 @@ def _task_by_title(request, title: str):
     operation_id="legacy_list_slash",
 )
 def legacy_list(request):
-    """All your tasks outside the trash, oldest first (streamed: any number of
-    tasks costs the same memory)."""
+    """Your tasks and those of lists shared with you, outside the trash, oldest
+    first (streamed: any number of tasks costs the same memory)."""
     tasks = selectors.task_list(owner=request.auth.user, filters=TaskFilter(sort="created"))
     rows = tasks.values("id", "title", "description").iterator(chunk_size=LIST_CHUNK)
     return StreamingHttpResponse(_json_array(rows), content_type="application/json")
@@ -114,7 +118,9 @@ def legacy_get(request, title: str):
 )
 def legacy_update(request, title: str, desc: Query[schemas.LegacyDescQuery]):
     """Set the description of the task with this title (``?desc=...``)."""
-    task = services.task_update(task=_task_by_title(request, title), description=desc.desc)
+    task = services.task_update(
+        task=_task_by_title(request, title, write=True), by=request.auth.user, description=desc.desc
+    )
     return json_response(_task_dict(task))
 
 
@@ -126,7 +132,9 @@ def legacy_update(request, title: str, desc: Query[schemas.LegacyDescQuery]):
 )
 def legacy_delete(request, title: str):
     """Move the task with this title to the trash; answers the task."""
-    task = services.task_trash(task=_task_by_title(request, title))
+    task = services.task_trash(
+        task=_task_by_title(request, title, write=True), by=request.auth.user
+    )
     return json_response(_task_dict(task))
 
 

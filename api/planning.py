@@ -23,13 +23,14 @@ from taskapp.planning.models import (
     ReminderKind,
     Subtask,
 )
-from taskapp.planning.quickadd import parse
 from taskapp.planning.rules import FREQUENCIES, WEEKDAY_NAMES
 from taskapp.tasks import selectors
 
 router = Router(tags=["planning"])
 
-ERRORS = {code: schemas.ErrorOut for code in (400, 401, 404, 405, 409, 413, 415, 422, 429, 503)}
+ERRORS = {
+    code: schemas.ErrorOut for code in (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 503)
+}
 
 
 # --- Shapes -----------------------------------------------------------------------
@@ -143,8 +144,12 @@ class FeedList(schemas.StrictOut):
 # --- Helpers ----------------------------------------------------------------------
 
 
-def _task(request, task_id):
-    return selectors.get_task(owner=request.auth.user, task_id=task_id, include_trash=False)
+def _task(request, task_id, write: bool = True):
+    """The task if the caller may see it (404 otherwise) and, for ``write``, change
+    it: a viewer of its list gets 403 forbidden, exactly as on the task routes."""
+    return selectors.get_task(
+        owner=request.auth.user, task_id=task_id, include_trash=False, write=write
+    )
 
 
 def _subtask(task, subtask_id) -> Subtask:
@@ -191,7 +196,7 @@ def _feed_json(feed: CalendarFeed) -> dict:
 @router.get("/tasks/{task_id}/subtasks", response={200: SubtaskList, **ERRORS})
 def list_subtasks(request, task_id: UUID):
     """The task's steps in order, with how many are done."""
-    return json_response(_subtask_list(_task(request, task_id)))
+    return json_response(_subtask_list(_task(request, task_id, write=False)))
 
 
 @router.post("/tasks/{task_id}/subtasks", response={201: SubtaskOut, **ERRORS})
@@ -232,16 +237,20 @@ def delete_subtask(request, task_id: UUID, subtask_id: UUID):
 
 @router.get("/tasks/{task_id}/reminders", response={200: ReminderList, **ERRORS})
 def list_reminders(request, task_id: UUID):
-    """The task's reminders, soonest first."""
-    task = _task(request, task_id)
-    return json_response({"items": [_reminder_json(r) for r in services.reminders_of(task)]})
+    """Your reminders of the task, soonest first (each member of a shared list has
+    their own)."""
+    task = _task(request, task_id, write=False)
+    reminders = services.reminders_of(task, request.auth.user)
+    return json_response({"items": [_reminder_json(r) for r in reminders]})
 
 
 @router.post("/tasks/{task_id}/reminders", response={201: ReminderOut, **ERRORS})
 def add_reminder(request, task_id: UUID, payload: ReminderIn):
     """Be reminded by e-mail: at a time, at the due time, 1 hour or 1 day before."""
     task = _task(request, task_id)
-    reminder = services.reminder_add(task=task, kind=payload.kind, at=payload.at)
+    reminder = services.reminder_add(
+        task=task, kind=payload.kind, at=payload.at, by=request.auth.user
+    )
     return json_response(_reminder_json(reminder), status=201)
 
 
@@ -250,7 +259,7 @@ def delete_reminder(request, task_id: UUID, reminder_id: UUID):
     """Remove a reminder."""
     task = _task(request, task_id)
     try:
-        reminder = services.get_reminder(task=task, reminder_id=reminder_id)
+        reminder = services.get_reminder(task=task, reminder_id=reminder_id, user=request.auth.user)
     except Reminder.DoesNotExist:
         raise not_found("No reminder with this id.") from None
     services.reminder_delete(reminder=reminder)
@@ -263,7 +272,7 @@ def delete_reminder(request, task_id: UUID, reminder_id: UUID):
 @router.get("/tasks/{task_id}/recurrence", response={200: RecurrenceOut, **ERRORS})
 def get_recurrence(request, task_id: UUID):
     """How the task repeats; 404 when it does not."""
-    recurrence = services.recurrence_of(_task(request, task_id))
+    recurrence = services.recurrence_of(_task(request, task_id, write=False))
     if recurrence is None:
         raise not_found("This task does not repeat.")
     return json_response(services.recurrence_as_dict(recurrence))
@@ -290,8 +299,8 @@ def delete_recurrence(request, task_id: UUID):
 @router.post("/tasks/parse", response={200: ParsedOut, **ERRORS})
 def parse_line(request, payload: QuickAddIn):
     """What quick add would read from a line, without creating anything."""
-    today = services.today_of(request.auth.user)
-    return json_response(parse(payload.text, today=today).as_dict())
+    parsed, _names = services.parse_for(request.auth.user, payload.text)
+    return json_response(parsed.as_dict())
 
 
 def quick_add(request, fields: dict):

@@ -13,7 +13,14 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, TypeAdapter, WithJsonSchema, create_model
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    TypeAdapter,
+    WithJsonSchema,
+    create_model,
+)
 
 from api.render import TaskRenderer
 from taskapp.tasks.fields import (
@@ -29,7 +36,15 @@ from taskapp.tasks.fields import (
     STATUS_NAMES,
     TASK_FIELDS,
 )
-from taskapp.tasks.models import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX
+from taskapp.tasks.models import (
+    DESCRIPTION_MAX,
+    LIST_COLOURS,
+    LIST_NAME_MAX,
+    TAG_MAX,
+    TAGS_MAX,
+    TITLE_MAX,
+    Role,
+)
 from taskapp.tasks.selectors import DEFAULT_SORT, SORT_FIELDS
 
 
@@ -57,7 +72,7 @@ PriorityName = Annotated[Literal[PRIORITY_NAMES], BeforeValidator(_lower)]
 # The domain's bulk actions, but "delete" means "to the trash" here, as
 # DELETE /tasks/{id} does.
 BULK_API_NAMES = {"trash": "delete"}
-BULK_API_ACTIONS = tuple(BULK_API_NAMES.get(action, action) for action in BULK_ACTIONS)
+BULK_API_ACTIONS = (*(BULK_API_NAMES.get(action, action) for action in BULK_ACTIONS), "move")
 # name -> (type, description) of the declared task fields.
 _DECLARED = {field.name: (field.type, field.description) for field in TASK_FIELDS}
 SORT_HELP = (
@@ -130,10 +145,13 @@ class TaskIn(Strict):
     status: StatusName = PUT_DEFAULTS["status"]
     priority: PriorityName = PUT_DEFAULTS["priority"]
     due_date: IsoDate | None = PUT_DEFAULTS["due_date"]
+    due_time: str | None = Field(PUT_DEFAULTS["due_time"], description=_DECLARED["due_time"][1])
     tags: Tags | None = Field(
         default_factory=lambda: list(PUT_DEFAULTS["tags"]),
         description=f"{_DECLARED['tags'][1]} null: none.",
     )
+    # Last: the name shadows the builtin for the rest of the class body.
+    list: UUID | None = Field(None, description=_DECLARED["list"][1])
 
 
 def _import_row() -> dict:
@@ -178,6 +196,8 @@ class TaskPatch(Strict):
     priority: _null_refused(PriorityName) = None
     due_date: IsoDate | None = None
     tags: Tags | None = None
+    due_time: str | None = None
+    list: UUID | None = None  # last: shadows the builtin
 
 
 def _task_schema(name: str, fields_: dict, doc: str) -> type[Schema]:
@@ -200,6 +220,7 @@ TaskExport = _task_schema(
     "TaskExport",
     {
         **{name: _DECLARED[name] for name in EXPORT_COLUMNS},
+        "list": (str, "The name of the task's list (imports take a name or a list id)."),
         # The plan (taskapp.planning.exchange): in CSV, JSON text in the cell.
         "subtasks": (list[dict], 'The checklist: [{"title": ..., "done": ...}].'),
         "recurrence": (dict | None, "The repeat rule as in .../recurrence, or null."),
@@ -227,6 +248,7 @@ class TaskQuery(Schema):
     due_after: IsoDate | None = Field(None, description="Due on or after this date.")
     overdue: bool | None = Field(None, description="Open and due before today (or not).")
     trash: bool = Field(False, description="List the trash instead of the active tasks.")
+    list: UUID | None = Field(None, description="Only the tasks of this list.")
     sort: SortName = Field(DEFAULT_SORT, description=SORT_HELP)
 
 
@@ -245,6 +267,7 @@ class BulkIn(Strict):
         "purge (delete for good)."
     )
     ids: list[UUID] = Field(min_length=1, max_length=BULK_MAX_IDS)
+    list: UUID | None = Field(None, description="move: the list to move the tasks to.")
 
 
 class BulkOut(Schema):
@@ -286,3 +309,62 @@ class LegacyTaskOut(Schema):
     id: UUID
     title: str
     description: str
+
+
+# --- Lists and sharing ------------------------------------------------------------
+
+ListColour = Annotated[Literal[LIST_COLOURS], BeforeValidator(_lower)]
+RoleName = Annotated[Literal[tuple(Role.values)], BeforeValidator(_lower)]
+
+
+class ListIn(Strict):
+    name: str = Field(description=f"1-{LIST_NAME_MAX} characters.")
+    colour: ListColour = "grey"
+
+
+class ListPatch(Strict):
+    name: str | None = None
+    colour: ListColour | None = None
+    archived: StrictBool | None = Field(None, description="Archived lists leave the sidebar.")
+
+
+class ListOut(StrictOut):
+    id: UUID
+    url: str
+    name: str
+    colour: str
+    inbox: bool = Field(description="Your Inbox: cannot be renamed, archived or deleted.")
+    owner: str = Field(description="The owner's username.")
+    role: Literal["owner", "editor", "viewer"] = Field(description="Your role in the list.")
+    open_count: int = Field(description="Open tasks outside the trash.")
+    archived: bool
+    deleted_at: str | None = Field(description="In the trash since (restore with .../restore).")
+
+
+class ListPage(Schema):
+    items: list[ListOut]
+
+
+class ListQuery(Schema):
+    archived: bool = Field(False, description="Archived lists instead of the active ones.")
+    trash: bool = Field(False, description="Your deleted lists instead of the live ones.")
+
+
+class MemberIn(Strict):
+    username: str
+    role: RoleName = "viewer"
+
+
+class MemberOut(StrictOut):
+    username: str
+    role: Literal["viewer", "editor"]
+    added_at: str
+
+
+class MemberPage(Schema):
+    owner: str
+    items: list[MemberOut]
+
+
+class TransferIn(Strict):
+    username: str = Field(description="A member, who becomes the owner; you stay as an editor.")

@@ -22,7 +22,7 @@ from taskapp.tasks.models import Priority
 router = Router(tags=["tasks"])
 
 ERRORS = {
-    code: schemas.ErrorOut for code in (400, 401, 404, 405, 409, 412, 413, 415, 422, 429, 503)
+    code: schemas.ErrorOut for code in (400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 429, 503)
 }
 # The API's bulk action names -> the domain's (schemas.BULK_API_NAMES reversed).
 BULK_ACTION_NAMES = {api: domain for domain, api in schemas.BULK_API_NAMES.items()}
@@ -59,8 +59,10 @@ def _owner(request):
     return request.auth.user
 
 
-def _get_task(request, task_id):
-    return selectors.get_task(owner=_owner(request), task_id=task_id)
+def _get_task(request, task_id, write: bool = True):
+    """The caller's (or a shared list's) task; 404 if they cannot see it, 403 if
+    ``write`` and they may only view it."""
+    return selectors.get_task(owner=_owner(request), task_id=task_id, write=write)
 
 
 STALE = 0  # versions start at 1
@@ -105,6 +107,7 @@ def _task_filter(query: schemas.TaskQuery) -> selectors.TaskFilter:
         due_after=query.due_after,
         overdue=query.overdue,
         trash=query.trash,
+        list_id=query.list,
         sort=query.sort,
     )
 
@@ -242,9 +245,13 @@ def import_tasks(request):
 
 @router.post("/tasks/bulk", response={200: schemas.BulkOut, **ERRORS}, url_name="task_bulk")
 def bulk_tasks(request, payload: schemas.BulkIn):
-    """Mark done, reopen, delete (to the trash), restore or purge many tasks at once."""
+    """Mark done, reopen, delete (to the trash), restore, purge or move (to `list`)
+    many tasks at once. 403 forbidden, and nothing changes, if any of them is in a
+    list you may only view."""
     action = BULK_ACTION_NAMES.get(payload.action, payload.action)
-    result = services.tasks_bulk(owner=_owner(request), ids=payload.ids, action=action)
+    result = services.tasks_bulk(
+        owner=_owner(request), ids=payload.ids, action=action, list_id=payload.list
+    )
     planning.after_bulk(request, action, result.touched)
     return json_response(
         {
@@ -289,7 +296,7 @@ def _not_modified(request, etag: str) -> bool:
 def get_task(request, task_id: UUID):
     """One task, with its ETag header (also when it is in the trash). Honours
     If-None-Match: 304 when the task has not changed."""
-    task = _get_task(request, task_id)
+    task = _get_task(request, task_id, write=False)
     if _not_modified(request, task.etag):
         return HttpResponse(status=304, headers={"ETag": task.etag})
     return task_response(request, task)
@@ -308,6 +315,7 @@ def replace_task(request, task_id: UUID, payload: schemas.TaskIn):
     task = services.task_replace(
         task=task,
         expected_version=_expected_version(request, task),
+        by=_owner(request),
         **payload.model_dump(exclude_unset=True),
     )
     planning.after_write(task, before)
@@ -327,6 +335,7 @@ def update_task(request, task_id: UUID, payload: schemas.TaskPatch):
     task = services.task_update(
         task=task,
         expected_version=_expected_version(request, task),
+        by=_owner(request),
         **payload.model_dump(exclude_unset=True),
     )
     planning.after_write(task, before)
@@ -342,7 +351,9 @@ def update_task(request, task_id: UUID, payload: schemas.TaskPatch):
 def delete_task(request, task_id: UUID):
     """Move a task to the trash (restore it with POST .../restore). Honours If-Match."""
     task = _get_task(request, task_id)
-    task = services.task_trash(task=task, expected_version=_expected_version(request, task))
+    task = services.task_trash(
+        task=task, expected_version=_expected_version(request, task), by=_owner(request)
+    )
     return HttpResponse(status=204, headers={"ETag": task.etag})
 
 
@@ -355,7 +366,9 @@ def delete_task(request, task_id: UUID):
 def restore_task(request, task_id: UUID):
     """Take a task out of the trash. Honours If-Match."""
     task = _get_task(request, task_id)
-    task = services.task_restore(task=task, expected_version=_expected_version(request, task))
+    task = services.task_restore(
+        task=task, expected_version=_expected_version(request, task), by=_owner(request)
+    )
     return task_response(request, task)
 
 

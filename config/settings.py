@@ -277,6 +277,29 @@ RATE_LIMIT_WINDOW = env_int("TASKAPP_RATE_LIMIT_WINDOW", 300, minimum=1)
 SIGNUP_LIMIT = env_int("TASKAPP_SIGNUP_LIMIT", 5, minimum=1)
 SIGNUP_WINDOW = env_int("TASKAPP_SIGNUP_WINDOW", 3600, minimum=1)
 
+# --- E-mail (password reset, reminders) -------------------------------------------
+# Without TASKAPP_EMAIL_HOST, mail is written to the log (console backend): enough
+# for a laptop; a deployment sets the SMTP relay (docs/configuration.md).
+
+EMAIL_HOST = env_str("TASKAPP_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("TASKAPP_EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("TASKAPP_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("TASKAPP_EMAIL_PASSWORD")
+# STARTTLS on 587 by default; TASKAPP_EMAIL_USE_SSL for implicit TLS (465).
+EMAIL_USE_SSL = env_bool("TASKAPP_EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("TASKAPP_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured("Set TASKAPP_EMAIL_USE_TLS or TASKAPP_EMAIL_USE_SSL, not both.")
+EMAIL_TIMEOUT = env_int("TASKAPP_EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("TASKAPP_EMAIL_FROM", "Taskapp <taskapp@localhost>")
+# Password-reset links stay valid this long (Django's default is 3 days).
+PASSWORD_RESET_TIMEOUT = env_int("TASKAPP_PASSWORD_RESET_TIMEOUT", 3600, minimum=60)
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -354,16 +377,3 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /metrics is served by the gunicorn master on TASKAPP_METRICS_PORT (see
 # config/gunicorn.py); on the app port only where asked for (make run).
 METRICS_ON_APP_PORT = env_bool("TASKAPP_METRICS_ON_APP_PORT", DEBUG)
-
-# --- E-mail (reminders) -----------------------------------------------------------
-# Only what `manage.py send_reminders` needs, until the full TASKAPP_EMAIL_* block
-# (SMTP host, port, user, password, TLS) lands with password reset; then this one
-# line defers to it. The console backend prints mails to the log: nothing leaves
-# the machine unless an SMTP server is configured. docs/configuration.md, "E-mail".
-if "EMAIL_BACKEND" not in globals():
-    EMAIL_BACKEND = env_str(
-        "TASKAPP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-    )
-    DEFAULT_FROM_EMAIL = env_str("TASKAPP_EMAIL_FROM", "Taskapp <taskapp@localhost>")
-    # Bounds one send, so a reminder run stays far inside its claim lease.
-    EMAIL_TIMEOUT = 30

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -21,7 +21,8 @@ from django.views.decorators.http import require_http_methods
 from taskapp.accounts import ratelimit
 from taskapp.accounts.forms import RateLimitedPasswordChangeForm
 from taskapp.accounts.models import ApiToken
-from ui.forms import TokenForm
+from taskapp.tasks import lists
+from ui.forms import SignupForm, TokenForm
 
 
 def _next_url(request) -> str:
@@ -42,10 +43,11 @@ def signup(request):
     posted = request.method == "POST"
     if posted and (wait := ratelimit.signup_retry_after(request)):
         return _too_many_attempts(request, wait, reason="signup")
-    form = UserCreationForm(request.POST) if posted else UserCreationForm()
+    form = SignupForm(request.POST) if posted else SignupForm()
     if posted and form.is_valid():
         ratelimit.record_signup(request)
         user = form.save()
+        lists.inbox_for(user)
         login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         return redirect("tasks")
     if posted and form.has_error("username", "unique"):

@@ -2,17 +2,29 @@
 services validate again (they are the one write path), and their field errors are
 put back next to the fields with ``add_service_errors``."""
 
+# Annotations stay unevaluated: some forms have a field named ``list``.
+from __future__ import annotations
+
 import uuid
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taskapp.planning import exchange as plan_exchange
 from taskapp.tasks import bounded, exchange, selectors
-from taskapp.tasks.models import DESCRIPTION_MAX, TITLE_MAX, Priority, Status
+from taskapp.tasks.models import (
+    DESCRIPTION_MAX,
+    LIST_COLOURS,
+    LIST_NAME_MAX,
+    TITLE_MAX,
+    Priority,
+    Role,
+    Status,
+)
 from taskapp.tasks.validators import normalize_tags
 
 PRIORITY_CHOICES = [(p.key, p.label) for p in Priority]
@@ -73,6 +85,8 @@ class TaskFilterForm(forms.Form):
     due = forms.ChoiceField(label=_("Due"), required=False, choices=DUE_CHOICES)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=64)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+    # The list chosen in the sidebar: kept by the filter form while filtering.
+    list = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data=None, *, tags=(), **kwargs):
         super().__init__(data, auto_id="filter-%s", **kwargs)
@@ -102,6 +116,7 @@ class TaskFilterForm(forms.Form):
             sort=data.get("sort") or selectors.DEFAULT_SORT,
             open_first=not trash,  # the list: done tasks sink below the open ones
             trash=trash,
+            list_id=data.get("list"),
             **bounds,
         )
 
@@ -116,6 +131,8 @@ class TaskFilterForm(forms.Form):
 
 class TaskCreateForm(forms.Form):
     title = forms.CharField(label=_("New task"), max_length=TITLE_MAX, strip=True)
+    # The list being viewed: new tasks go there (empty: the Inbox).
+    list = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
 class TaskEditForm(ErrorsNextToFields, forms.Form):
@@ -135,6 +152,8 @@ class TaskEditForm(ErrorsNextToFields, forms.Form):
         required=False,
         help_text=_("Separate tags with commas."),
     )
+    # Moving the task: the lists the user may write to (set by with_lists).
+    list = forms.ChoiceField(label=_("List"), required=False, choices=())
     # The version the form was read at: saving a task changed meanwhile (another
     # tab, the API) is refused instead of silently overwriting it. Optional, so a
     # form without it saves as before.
@@ -144,10 +163,16 @@ class TaskEditForm(ErrorsNextToFields, forms.Form):
         # Distinct ids: the form appears on the list page beside the filter form.
         super().__init__(*args, auto_id="edit-%s", **kwargs)
 
+    def with_lists(self, choices):
+        """Offer these (id, name) lists to move the task to."""
+        self.fields["list"].choices = [(str(pk), name) for pk, name in choices]
+        return self
+
     @classmethod
     def for_task(cls, task):
         return cls(
             initial={
+                "list": str(task.task_list_id),
                 "title": task.title,
                 "description": task.description,
                 "priority": task.priority_key,
@@ -188,8 +213,11 @@ class BulkForm(forms.Form):
             ("done", _("Mark selected done")),
             ("trash", _("Delete selected")),
             ("restore", _("Restore")),
+            ("move", _("Move selected")),
         ]
     )
+    # move: the list to move the selected tasks to.
+    list = forms.UUIDField(required=False)
 
 
 class ImportForm(ErrorsNextToFields, forms.Form):
@@ -220,6 +248,41 @@ class ImportForm(ErrorsNextToFields, forms.Form):
         if not rows:  # a CSV with only its header, an empty JSON array
             raise ValidationError(_("The file has no tasks."), code="empty")
         return rows
+
+
+class ListForm(ErrorsNextToFields, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=LIST_NAME_MAX)
+    colour = forms.ChoiceField(
+        label=_("Colour"), choices=[(c, c.capitalize()) for c in LIST_COLOURS], initial="grey"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="list-%s", **kwargs)
+
+
+class InviteForm(ErrorsNextToFields, forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+
+
+class TransferForm(forms.Form):
+    username = forms.CharField(label=_("New owner (a member)"), max_length=150)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="transfer-%s", **kwargs)
+
+
+class SignupForm(UserCreationForm):
+    """Django's sign-up form plus an optional e-mail address (for password resets)."""
+
+    email = forms.EmailField(
+        label=_("E-mail (optional)"),
+        required=False,
+        help_text=_("Only used to send you a link if you forget your password."),
+    )
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
 
 
 class TokenForm(ErrorsNextToFields, forms.Form):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from taskapp.planning import services
 from taskapp.planning.models import CalendarFeed, Reminder, Subtask
-from taskapp.tasks import selectors
+from taskapp.tasks import lists, selectors
 from taskapp.tasks.models import Task
 from taskapp.tasks.services import StaleVersion
 from ui.decorators import login_required, post_only
@@ -25,9 +25,13 @@ STEP_ACTIONS = ("toggle", "up", "down", "remove", "rename")
 NEW_FEED_SESSION_KEY = "new_feed_url"
 
 
-def _task(request, task_id) -> Task:
+def _task(request, task_id, write: bool = True) -> Task:
+    """The task if the user may see it (404 otherwise), and, for ``write``, change
+    it: a viewer of its list gets 403 (taskapp.tasks.lists, as on the task routes)."""
     try:
-        return selectors.get_task(owner=request.user, task_id=task_id, include_trash=False)
+        return selectors.get_task(
+            owner=request.user, task_id=task_id, include_trash=False, write=write
+        )
     except Task.DoesNotExist:
         raise Http404 from None
 
@@ -54,7 +58,8 @@ def _plan_page(request, task, *, status=200, **forms_):
         "task": task,
         "steps": steps,
         "done_count": sum(step.done for step in steps),
-        "reminders": services.reminders_of(task),
+        "reminders": services.reminders_of(task, request.user),
+        "can_write": lists.Access.of(request.user).can_write(task.task_list_id, task.owner_id),
         "recurrence": services.recurrence_as_dict(services.recurrence_of(task)),
         "zone": zone,
         "step_form": forms_.get("step_form") or StepForm(),
@@ -68,7 +73,7 @@ def _plan_page(request, task, *, status=200, **forms_):
 @require_http_methods(["GET"])
 def task_plan(request, task_id):
     """Checklist, reminders and repeat rule of one task."""
-    return _plan_page(request, _task(request, task_id))
+    return _plan_page(request, _task(request, task_id, write=False))
 
 
 def _back(task):
@@ -121,7 +126,7 @@ def reminder_add(request, task_id):
     form = ReminderForm(request.POST, zone=services.zone_of(request.user))
     if form.is_valid():
         try:
-            services.reminder_add(task=task, **form.cleaned_data)
+            services.reminder_add(task=task, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
     if not form.is_valid():
@@ -134,7 +139,7 @@ def reminder_add(request, task_id):
 def reminder_remove(request, task_id, reminder_id):
     task = _task(request, task_id)
     try:
-        reminder = services.get_reminder(task=task, reminder_id=reminder_id)
+        reminder = services.get_reminder(task=task, reminder_id=reminder_id, user=request.user)
     except Reminder.DoesNotExist:
         raise Http404 from None
     services.reminder_delete(reminder=reminder)
@@ -165,9 +170,14 @@ def keep_typed(request, task_id):
     """Quick add guessed wrong: the line as typed becomes the title again."""
     task = _task(request, task_id)
     text = request.POST.get("text", "")
+    # Sent when quick add had put the task into an @Name list: where it goes back to
+    # (the list the add box was on; empty: the Inbox).
+    back_to_list = request.POST.get("list") if "list" in request.POST else None
     if text:
         try:
-            services.task_plain_again(task=task, text=text)
+            services.task_plain_again(
+                task=task, text=text, by=request.user, back_to_list=back_to_list
+            )
         except (ValidationError, StaleVersion):
             # Too long a line, or the task was edited meanwhile: keep what is there.
             messages.error(request, _("The task was left as it is."))
@@ -194,12 +204,15 @@ def annotate_rows(tasks) -> list:
     return tasks
 
 
-def quick_create(request, text: str):
-    """The add box with quick add on: (task, what to show about the guess or None)."""
-    task, parsed = services.task_quick_add(owner=request.user, text=text)
+def quick_create(request, text: str, default_list=None):
+    """The add box with quick add on: (task, what to show about the guess or None).
+    ``default_list``: the list the add box is on (an ``@Name`` wins over it)."""
+    task, parsed = services.task_quick_add(owner=request.user, text=text, default_list=default_list)
     if not parsed.parts:
         return task, None
     shown = {"id": task.id.hex, "title": task.title, "text": parsed.text}
+    if parsed.list_name is not None:
+        shown["back_to_list"] = str(default_list or "")
     shown["parts"] = [{"kind": kind, "text": words} for kind, words in parsed.parts]
     return task, shown
 

@@ -2,7 +2,7 @@ import uuid
 
 from django.urls import path, register_converter
 
-from ui import accounts, planning, views
+from ui import accounts, lists, password_reset, planning, views
 
 
 class TaskIdConverter:
@@ -43,11 +43,26 @@ urlpatterns = [
     path("calendar/", planning.calendar_feeds, name="calendar-feeds"),
     path("calendar/<uuid:feed_id>/revoke/", planning.calendar_feed_revoke, name="calendar-revoke"),
     path("trash/", views.trash, name="trash"),
+    path("lists/", lists.list_index, name="list-index"),
+    path("lists/<uuid:list_id>/", lists.list_update, name="list-update"),
+    path("lists/<uuid:list_id>/delete/", lists.list_delete, name="list-delete"),
+    path("lists/<uuid:list_id>/restore/", lists.list_restore, name="list-restore"),
+    path("lists/<uuid:list_id>/share/", lists.list_share, name="list-share"),
+    path("lists/<uuid:list_id>/leave-or-remove/", lists.member_remove, name="member-remove"),
+    path("lists/<uuid:list_id>/transfer/", lists.list_transfer, name="list-transfer"),
     path("export/", views.export, name="export"),
     path("import/", views.import_tasks, name="import"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", accounts.login_view, name="login"),
     path("accounts/logout/", accounts.logout_view, name="logout"),
     path("accounts/tokens/", accounts.tokens, name="tokens"),
+    path("accounts/password-reset/", password_reset.reset_request, name="password-reset"),
+    path("accounts/password-reset/sent/", password_reset.reset_sent, name="password-reset-sent"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        password_reset.reset_confirm,
+        name="password-reset-confirm",
+    ),
+    path("accounts/reset/done/", password_reset.reset_complete, name="password-reset-complete"),
     path("accounts/tokens/<uuid:token_id>/revoke/", accounts.token_revoke, name="token-revoke"),
 ]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget
 
 from taskapp.planning import exchange as plan_exchange
-from taskapp.tasks import exchange, selectors, services
+from taskapp.tasks import exchange, lists, selectors, services
 from taskapp.tasks.models import Status, Task
 from ui import planning
 from ui.decorators import login_required, post_only, take_draft
@@ -47,10 +47,11 @@ STALE_MESSAGE = gettext_lazy("This task was changed elsewhere; reload to see the
 # --- Helpers ----------------------------------------------------------------------
 
 
-def _get_task_for_user(request, task_id) -> Task:
-    """The signed-in user's task, in the trash or not; anyone else's is a 404."""
+def _get_task_for_user(request, task_id, write: bool = True) -> Task:
+    """The signed-in user's task (or a shared list's), in the trash or not; a task
+    they cannot see is a 404; with ``write``, one they may only view is a 403."""
     try:
-        return selectors.get_task(owner=request.user, task_id=task_id)
+        return selectors.get_task(owner=request.user, task_id=task_id, write=write)
     except Task.DoesNotExist:
         raise Http404 from None
 
@@ -88,10 +89,19 @@ def _url_of(path: str, query: QueryDict) -> str:
 
 
 def _list_context(request, query: QueryDict, *, trash: bool = False) -> dict:
-    """Everything the list (or the trash) needs: one fixed set of queries."""
-    tags = selectors.owner_tags(owner=request.user)
+    """Everything the list (or the trash) needs: one fixed set of queries, whatever
+    the number of tasks, lists or members (one read of the user's memberships
+    serves them all)."""
+    access = lists.Access.of(request.user)
+    tags = selectors.owner_tags(owner=request.user, access=access)
     form = TaskFilterForm(query, tags=tags)
-    tasks = selectors.task_list(owner=request.user, filters=form.to_filter(trash=trash))
+    filters = form.to_filter(trash=trash)
+    try:
+        tasks = selectors.task_list(owner=request.user, filters=filters, access=access)
+    except lists.TaskList.DoesNotExist:
+        raise Http404 from None
+    sidebar = lists.lists_with_counts(request.user, access=access)
+    current = next((item for item in sidebar if item.pk == filters.list_id), None)
     page = Paginator(tasks, PAGE_SIZE).get_page(query.get("page"))
     params = _clean_query(query)
     params.pop("page", None)
@@ -100,7 +110,10 @@ def _list_context(request, query: QueryDict, *, trash: bool = False) -> dict:
         "filter_form": form,
         "page": page,
         "tasks": planning.annotate_rows(page.object_list),
-        "counts": selectors.task_counts(owner=request.user),
+        "counts": selectors.task_counts(owner=request.user, access=access),
+        "lists": sidebar,
+        "current_list": current,
+        "writable_lists": [item for item in sidebar if item.role != "viewer"],
         "query": params.urlencode(),
         "tag_query": _tag_query(params),
         "next": here if request.method == "GET" else _back_url(request),
@@ -204,9 +217,15 @@ def task_create(request):
     if form.is_valid():
         try:
             if request.POST.get("quick"):
-                _, quick_added = planning.quick_create(request, form.cleaned_data["title"])
+                _, quick_added = planning.quick_create(
+                    request, form.cleaned_data["title"], default_list=form.cleaned_data.get("list")
+                )
             else:
-                services.task_create(owner=request.user, title=form.cleaned_data["title"])
+                services.task_create(
+                    owner=request.user,
+                    title=form.cleaned_data["title"],
+                    list=form.cleaned_data.get("list"),
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
     if not form.is_valid():
@@ -237,7 +256,7 @@ def _create_failed(request, form):
 @require_GET
 def task_row(request, task_id):
     """One row as shown in the list (htmx: what Cancel puts back)."""
-    task = _get_task_for_user(request, task_id)
+    task = _get_task_for_user(request, task_id, write=False)
     if not request.htmx:
         return redirect(_back_url(request))
     return _render_parts(request, "task-row", context=_row_context(request, task))
@@ -247,13 +266,17 @@ def task_row(request, task_id):
 @require_http_methods(["GET", "POST"])
 def task_edit(request, task_id):
     task = _get_task_for_user(request, task_id)
-    form = TaskEditForm(request.POST) if request.method == "POST" else _edit_form(request, task)
+    if request.method == "POST":
+        form = TaskEditForm(request.POST).with_lists(_writable_lists(request))
+    else:
+        form = _edit_form(request, task)
     status = 200
     if request.method == "POST" and form.is_valid():
         before = planning.before_write(task)
         try:
             services.task_update(
                 task=task,
+                by=request.user,
                 expected_version=form.cleaned_data["version"],
                 **_edit_fields(form.cleaned_data),
             )
@@ -282,7 +305,17 @@ def _edit_form(request, task: Task) -> TaskEditForm:
     """The task's fields, or what was typed into them before the session expired
     (with the version it was based on, so a change made meanwhile is not overwritten)."""
     draft = take_draft(request, request.path)
-    return TaskEditForm(initial=draft) if draft else TaskEditForm.for_task(task)
+    form = TaskEditForm(initial=draft) if draft else TaskEditForm.for_task(task)
+    return form.with_lists(_writable_lists(request))
+
+
+def _writable_lists(request) -> list[tuple]:
+    """(id, name) of the lists the user may put a task into."""
+    return [
+        (item.pk, item.name)
+        for item in lists.lists_with_counts(request.user)
+        if item.role != "viewer"
+    ]
 
 
 def _edit_fields(cleaned: dict) -> dict:
@@ -292,6 +325,7 @@ def _edit_fields(cleaned: dict) -> dict:
         "priority": cleaned["priority"],
         "due_date": cleaned["due_date"],
         "tags": cleaned["tags"],
+        "list": cleaned.get("list") or None,
     }
 
 
@@ -325,7 +359,9 @@ def _set_status(request, task: Task, status: str):
     """The Done checkbox: its value says the state wanted (not "flip"), so a repeated
     or stale click cannot undo itself."""
     before = planning.before_write(task)
-    task = _retrying_stale(request, task, lambda t: services.task_set_status(task=t, status=status))
+    task = _retrying_stale(
+        request, task, lambda t: services.task_set_status(task=t, status=status, by=request.user)
+    )
     if task is None:
         return _stale(request)
     planning.after_write(task, before)
@@ -337,7 +373,10 @@ def _set_status(request, task: Task, status: str):
 
 def _trash_task(request, task: Task):
     """Move to the trash; the row goes at once and an Undo notice appears."""
-    if _retrying_stale(request, task, lambda t: services.task_trash(task=t)) is None:
+    if (
+        _retrying_stale(request, task, lambda t: services.task_trash(task=t, by=request.user))
+        is None
+    ):
         return _stale(request)
     undo = {"id": str(task.id), "title": task.title}
     if not request.htmx:
@@ -354,7 +393,10 @@ def _trash_task(request, task: Task):
 def task_undo(request, task_id):
     """Undo a delete: restore and show the list as it was."""
     task = _get_task_for_user(request, task_id)
-    if _retrying_stale(request, task, lambda t: services.task_restore(task=t)) is None:
+    if (
+        _retrying_stale(request, task, lambda t: services.task_restore(task=t, by=request.user))
+        is None
+    ):
         return _stale(request)
     if not request.htmx:
         return redirect(_back_url(request))
@@ -367,11 +409,21 @@ def _tasks_bulk(request):
     undo = None
     if form.is_valid():
         action = form.cleaned_data["action"]
-        result = services.tasks_bulk(
-            owner=request.user, ids=form.cleaned_data["ids"], action=action
-        )
-        planning.after_bulk(request, action, result.touched)
-        if action == "trash" and result.touched:
+        try:
+            result = services.tasks_bulk(
+                owner=request.user,
+                ids=form.cleaned_data["ids"],
+                action=action,
+                list_id=form.cleaned_data.get("list"),
+            )
+        except ValidationError as exc:
+            result = None
+            messages.error(request, " ".join(exc.messages))
+        if result is not None:
+            planning.after_bulk(request, action, result.touched)
+        if result is None:
+            pass
+        elif action == "trash" and result.touched:
             # Like a single Delete: an Undo notice (it restores exactly these tasks).
             ids = [pk.hex for pk in result.touched]
             undo = {"ids": ids, "title": _bulk_message(action, len(ids))}
@@ -404,6 +456,8 @@ def _bulk_message(action: str, count: int) -> str:
         return ngettext("Restored %(count)d task.", "Restored %(count)d tasks.", count) % {
             "count": count
         }
+    if action == "move":
+        return ngettext("Moved %(count)d task.", "Moved %(count)d tasks.", count) % {"count": count}
     return ngettext(
         "Moved %(count)d task to the trash.", "Moved %(count)d tasks to the trash.", count
     ) % {"count": count}
@@ -432,7 +486,10 @@ def _after_trash_action(request):
 @post_only("trash")
 def task_restore(request, task_id):
     task = _get_task_for_user(request, task_id)
-    if _retrying_stale(request, task, lambda t: services.task_restore(task=t)) is None:
+    if (
+        _retrying_stale(request, task, lambda t: services.task_restore(task=t, by=request.user))
+        is None
+    ):
         return _stale(request)
     messages.success(request, _("“%(title)s” restored.") % {"title": task.title})
     return _after_trash_action(request)

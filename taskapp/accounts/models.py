@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 import uuid
+import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -124,3 +125,54 @@ class FailureCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+DEFAULT_TIMEZONE = "UTC"
+
+
+def validate_timezone(name) -> str:
+    """An IANA time zone name ("Europe/Berlin"); raises ValidationError otherwise."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationError(_("Choose a time zone."), code="required")
+    name = name.strip()
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone “%(tz)s”.") % {"tz": name[:64]}, code="invalid")
+    return name
+
+
+class Profile(models.Model):
+    """Per-user preferences that Django's user model has no place for."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, db_column="_id")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("user"),
+    )
+    # Due times and reminders are wall-clock times in this zone.
+    timezone = models.CharField(_("time zone"), max_length=64, default=DEFAULT_TIMEZONE)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return f"{self.user} ({self.timezone})"
+
+    @classmethod
+    def for_user(cls, user) -> "Profile":
+        profile, _created = cls.objects.get_or_create(user=user)
+        return profile
+
+
+def user_timezone(user) -> zoneinfo.ZoneInfo:
+    """The user's time zone; UTC when they have no profile or an unknown zone."""
+    try:
+        name = user.profile.timezone
+    except (Profile.DoesNotExist, AttributeError):
+        name = DEFAULT_TIMEZONE
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(DEFAULT_TIMEZONE)

@@ -1,10 +1,11 @@
 """Export and import with the plan: a task's steps and repeat rule ride along.
 
-Wraps taskapp.tasks.exchange (which knows the task's own declared fields) and
-adds two columns: ``subtasks`` (a list of {"title", "done"}) and ``recurrence``
-(the rule as in the API, or null). In CSV both are JSON text in their cell.
-Old exports, without these columns, import as before. Reminders are not carried:
-they are instants for one person's mailbox, not part of the task.
+Wraps taskapp.tasks.exchange (which knows the task's own declared fields, among
+them ``due_time`` and ``list``, by name) and adds two columns: ``subtasks`` (a
+list of {"title", "done"}) and ``recurrence`` (the rule as in the API, or null).
+In CSV both are JSON text in their cell. Old exports, without these columns,
+import as before. Reminders are not carried: they are instants for one person's
+mailbox, not part of the task.
 """
 
 import contextlib
@@ -145,7 +146,8 @@ def tasks_import(*, owner, rows: list[tuple[int, dict]]):
         # Report the task fields' errors of every row too, as a plain import would.
         for number, raw in task_rows:
             try:
-                clean_task_fields({"title": "", **raw})
+                # The list is a name or an id, resolved by the import itself.
+                clean_task_fields({"title": "", **{k: v for k, v in raw.items() if k != "list"}})
             except ValidationError as exc:
                 errors.setdefault(number, {}).update(exc.message_dict)
         raise task_services.ImportRejected(errors)

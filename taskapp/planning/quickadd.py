@@ -220,8 +220,18 @@ def _cut(text: str, match: re.Match) -> str:
     return text[: match.start()] + " " + text[match.end() :]
 
 
-def parse(text: str, *, today: date) -> Parsed:
-    """Read ``text``; ``today`` is the user's date (relative words count from it)."""
+def list_key(name: str) -> str:
+    """How ``@Name`` names a list: case-insensitive, spaces written as dashes
+    ("@family-trip" is the list "Family trip")."""
+    return "-".join(str(name).lower().split())
+
+
+def parse(text: str, *, today: date, list_names=None) -> Parsed:
+    """Read ``text``; ``today`` is the user's date (relative words count from it).
+
+    ``list_names``: the keys (list_key) of the lists a task may go into; given, an
+    ``@Name`` naming none of them is not read as a list and stays in the title, so
+    nothing typed is lost. Without it every ``@Name`` is read."""
     text = " ".join(str(text).split())
     parsed = Parsed(text=text, title=text)
     rest = text
@@ -244,10 +254,12 @@ def parse(text: str, *, today: date) -> Parsed:
             parsed.tags.append(tag)
         parsed.parts.append(("tag", match.group(0)))
     rest = _TAG.sub(" ", rest)
-    if match := _LIST.search(rest):
-        parsed.list_name = match["name"]
-        parsed.parts.append(("list", match.group(0)))
-        rest = _cut(rest, match)
+    for match in _LIST.finditer(rest):
+        if list_names is None or list_key(match["name"]) in list_names:
+            parsed.list_name = match["name"]
+            parsed.parts.append(("list", match.group(0)))
+            rest = _cut(rest, match)
+            break
     if found := _date(rest, today):
         parsed.due_date, match = found
         parsed.parts.append(("due_date", match.group(0)))

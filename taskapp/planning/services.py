@@ -24,6 +24,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taskapp.accounts.models import user_timezone
 from taskapp.planning import rules
 from taskapp.planning.models import (
     RECURRENCE_INTERVAL_MAX,
@@ -37,10 +38,11 @@ from taskapp.planning.models import (
     ReminderKind,
     Subtask,
 )
-from taskapp.planning.quickadd import parse
+from taskapp.planning.quickadd import list_key, parse
+from taskapp.tasks import lists
 from taskapp.tasks import services as task_services
 from taskapp.tasks.fields import EDITABLE_FIELDS, task_fields
-from taskapp.tasks.models import Status, Task
+from taskapp.tasks.models import ListMember, Role, Status, Task, TaskList
 
 log = logging.getLogger(__name__)
 
@@ -49,23 +51,16 @@ FEED_NAME_MAX = 100
 
 
 # --- Where the task's due time and the user's zone come from ----------------------
-# The one place that reads them: Task.due_time and the per-user time zone are added
-# by the lists/accounts work (issue 13, items 1 and 4); until they exist a task is
-# due at a date only and every user lives in settings.TIME_ZONE.
+# Task.due_time (HH:MM on the due date, in the task owner's zone) and the per-user
+# zone of accounts.Profile (taskapp.accounts.models.user_timezone: UTC without one).
 
 
 def due_time_of(task: Task) -> time | None:
-    return getattr(task, "due_time", None)
+    return task.due_time
 
 
 def zone_of(user) -> ZoneInfo:
-    # accounts.Profile.timezone (an IANA name); a missing profile raises an
-    # AttributeError subclass, which getattr answers with the default.
-    name = getattr(getattr(user, "profile", None), "timezone", None)
-    try:
-        return ZoneInfo(name or settings.TIME_ZONE)
-    except (ValueError, KeyError):
-        return ZoneInfo(settings.TIME_ZONE)
+    return user_timezone(user)
 
 
 def today_of(user, now: datetime | None = None) -> date:
@@ -195,13 +190,22 @@ def _clean_reminder(kind, at) -> tuple[str, datetime | None]:
     return kind, at if kind == ReminderKind.AT else None
 
 
-def reminders_of(task: Task) -> list[Reminder]:
-    return list(Reminder.objects.filter(task=task).order_by("remind_at", "created_at"))
+def reminders_of(task: Task, user=None) -> list[Reminder]:
+    """The task's reminders; ``user``: only theirs (a reminder is its creator's:
+    on a shared list each member sees and gets only their own)."""
+    reminders = Reminder.objects.filter(task=task)
+    if user is not None:
+        reminders = reminders.filter(owner=user)
+    return list(reminders.order_by("remind_at", "created_at"))
 
 
-def reminder_add(*, task: Task, kind, at: datetime | None = None) -> Reminder:
+def reminder_add(*, task: Task, kind, at: datetime | None = None, by=None) -> Reminder:
+    """A reminder of ``task`` for ``by`` (its creator, who gets the e-mail; left
+    out: the task's owner). Relative kinds count from the due date and time in the
+    task owner's zone, the zone the due time is written in."""
     kind, at = _clean_reminder(kind, at)
-    if Reminder.objects.filter(task=task).count() >= REMINDERS_MAX:
+    recipient_id = by.pk if by is not None else task.owner_id
+    if Reminder.objects.filter(task=task, owner_id=recipient_id).count() >= REMINDERS_MAX:
         raise ValidationError(
             {"kind": [_("A task has at most %(max)d reminders.") % {"max": REMINDERS_MAX}]}
         )
@@ -215,13 +219,17 @@ def reminder_add(*, task: Task, kind, at: datetime | None = None) -> Reminder:
         at=at,
     )
     return Reminder.objects.create(
-        task=task, owner_id=task.owner_id, kind=kind, remind_at=remind_at, created_at=_now()
+        task=task, owner_id=recipient_id, kind=kind, remind_at=remind_at, created_at=_now()
     )
 
 
-def get_reminder(*, task: Task, reminder_id) -> Reminder:
+def get_reminder(*, task: Task, reminder_id, user=None) -> Reminder:
+    """One reminder of the task; ``user``: one of theirs (another member's: DoesNotExist)."""
+    reminders = Reminder.objects.filter(task=task)
+    if user is not None:
+        reminders = reminders.filter(owner=user)
     try:
-        return Reminder.objects.get(task=task, pk=reminder_id)
+        return reminders.get(pk=reminder_id)
     except (ValidationError, ValueError):
         raise Reminder.DoesNotExist from None
 
@@ -327,13 +335,21 @@ def send_due_reminders(*, now: datetime | None = None, before_send=None) -> Send
     """
     now = now or _now()
     result = SendResult()
-    for reminder in list(reminders_due(now=now)):
+    due = list(reminders_due(now=now))
+    members = _memberships(due)
+    for reminder in due:
         if not reminder_claim(reminder=reminder, now=now):
             result.skipped += 1
             continue
         if before_send is not None:
             before_send(reminder)
-        if not reminder.owner.email:
+        task = reminder.task
+        may_see = (
+            reminder.owner_id == task.owner_id or (task.task_list_id, reminder.owner_id) in members
+        )
+        if not reminder.owner.email or not may_see:
+            # No address, or the creator left the task's list (or was removed):
+            # they no longer see the task, so they get no mail about it.
             result.skipped += 1
             continue
         subject, body = _reminder_mail(reminder)
@@ -347,6 +363,18 @@ def send_due_reminders(*, now: datetime | None = None, before_send=None) -> Send
         Reminder.objects.filter(pk=reminder.pk).update(sent_at=_now())
         result.sent += 1
     return result
+
+
+def _memberships(reminders) -> set:
+    """(list id, user id) of the members among these reminders' creators: one query."""
+    shared = {(r.task.task_list_id, r.owner_id) for r in reminders if r.owner_id != r.task.owner_id}
+    if not shared:
+        return set()
+    rows = ListMember.objects.filter(
+        task_list_id__in=list({pair[0] for pair in shared}),
+        user_id__in=list({pair[1] for pair in shared}),
+    ).values_list("task_list_id", "user_id")
+    return set(rows) & shared
 
 
 # --- Recurrence -------------------------------------------------------------------
@@ -497,7 +525,9 @@ def _copy_reminders(task: Task, upcoming: Task, *, shift: timedelta) -> None:
                 tz=tz,
             )
         copies.append(
-            Reminder(task=upcoming, owner_id=task.owner_id, kind=reminder.kind, remind_at=remind_at)
+            Reminder(
+                task=upcoming, owner_id=reminder.owner_id, kind=reminder.kind, remind_at=remind_at
+            )
         )
     Reminder.objects.bulk_create(copies)
 
@@ -525,7 +555,8 @@ def after_bulk_done(*, owner, ids) -> list[Task]:
     """Advance the repeating tasks among ``ids`` just marked done in bulk."""
     upcoming = []
     repeating = Recurrence.objects.filter(task_id__in=list(ids)).values_list("task_id", flat=True)
-    for task in Task.objects.owned_by(owner).filter(pk__in=list(repeating)):
+    visible = lists.Access.of(owner).visible_tasks()
+    for task in visible.filter(pk__in=list(repeating)):
         if (new := advance_completed(task=task)) is not None:
             upcoming.append(new)
     return upcoming
@@ -579,9 +610,11 @@ def feed_for_secret(raw: str) -> CalendarFeed | None:
 
 
 def feed_tasks(user) -> list[Task]:
-    """The open tasks with a due date outside the trash: what a feed lists."""
+    """The open tasks with a due date outside the trash that the user can see (their
+    own and their shared lists', as on their task list): what a feed lists."""
     return list(
-        Task.objects.owned_by(user)
+        lists.Access.of(user)
+        .visible_tasks()
         .active()
         .filter(status=Status.OPEN, due_date__isnull=False)
         .order_by("due_date", "pk")[:5000]
@@ -595,7 +628,7 @@ def quick_add_fields(parsed) -> dict:
     """The task fields a parsed line gives (taskapp.planning.quickadd.Parsed).
 
     The due time goes in only where tasks have one (TASK_FIELDS declares it); the
-    list name needs lists to apply, so it is reported but not applied here.
+    list is task_quick_add's (it resolves the name among the user's lists).
     """
     fields: dict = {"title": parsed.title}
     if parsed.due_date is not None:
@@ -609,13 +642,45 @@ def quick_add_fields(parsed) -> dict:
     return fields
 
 
-def task_quick_add(*, owner, text: str, today: date | None = None, **explicit):
+def writable_lists(user) -> dict:
+    """{list_key(name): list id} of the live, unarchived lists ``user`` may add tasks
+    to: their own (first, so their own wins a clash of names) and those shared with
+    them as an editor. Two queries."""
+    access = lists.Access.of(user)
+    editable = [pk for pk, role in access.roles.items() if role == Role.EDITOR]
+    rows = (
+        TaskList.objects.live()
+        .filter(Q(owner=user) | Q(pk__in=editable), archived_at__isnull=True)
+        .values_list("pk", "name", "owner_id")
+    )
+    found: dict = {}
+    for pk, name, _owner_id in sorted(rows, key=lambda row: (row[2] != user.pk, row[1])):
+        found.setdefault(list_key(name), pk)
+    return found
+
+
+def parse_for(user, text: str, today: date | None = None):
+    """Quick add's reading of ``text`` for ``user``: ``@Name`` only for a list of theirs."""
+    names = writable_lists(user)
+    return parse(text, today=today or today_of(user), list_names=names), names
+
+
+def task_quick_add(*, owner, text: str, today: date | None = None, default_list=None, **explicit):
     """Create a task from one line of text; fields given explicitly win over the
     parsed ones. Returns (task, parsed). The repeat rule is checked before the task
-    is written, so a bad line writes nothing."""
-    parsed = parse(text, today=today or today_of(owner))
+    is written, so a bad line writes nothing.
+
+    ``@Name`` puts the task into that list (one the user may write to, matched by
+    list_key); otherwise it goes into ``default_list`` (the list being looked at)
+    or the Inbox. An ``@Name`` matching none of their lists stays in the title."""
+    parsed, names = parse_for(owner, text, today)
     rule = clean_recurrence(parsed.recurrence) if parsed.recurrence else None
-    fields = {**quick_add_fields(parsed), **explicit}
+    fields = quick_add_fields(parsed)
+    if parsed.list_name is not None:
+        fields["list"] = names[list_key(parsed.list_name)]
+    elif default_list:
+        fields["list"] = default_list
+    fields.update(explicit)
     task = task_services.task_create(owner=owner, **fields)
     if rule is not None:
         recurrence_set(
@@ -625,13 +690,17 @@ def task_quick_add(*, owner, text: str, today: date | None = None, **explicit):
     return task, parsed
 
 
-def task_plain_again(*, task: Task, text: str) -> Task:
+def task_plain_again(*, task: Task, text: str, by=None, back_to_list=None) -> Task:
     """Undo a quick add's guess: the whole line as the title, no date, priority,
-    tags or repeat rule (the "Keep as typed" button)."""
+    tags or repeat rule (the "Keep as typed" button). ``back_to_list``: where the
+    task goes back to when the guess had moved it to an ``@Name`` list ("" or None
+    with the flag ``moved``: the Inbox of ``by``)."""
     Recurrence.objects.filter(task=task).delete()
     fields = {"title": text, "due_date": None, "priority": "normal", "tags": []}
+    if back_to_list is not None:
+        fields["list"] = back_to_list or lists.inbox_for(by or task.owner).pk
     if "due_time" in EDITABLE_FIELDS:
         fields["due_time"] = None
-    task = task_services.task_update(task=task, **fields)
+    task = task_services.task_update(task=task, by=by, **fields)
     reminders_refresh(task=task)
     return task

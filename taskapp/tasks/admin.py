@@ -14,13 +14,13 @@ from django.utils.translation import ngettext
 
 from taskapp.tasks import services
 from taskapp.tasks.fields import TASK_FIELDS
-from taskapp.tasks.models import Status, Task
+from taskapp.tasks.models import ListMember, Status, Task, TaskList
 from taskapp.tasks.validators import clean_task_fields
 
-# The declared editable fields, but the tags: they are shown, not edited here (the
-# admin has no widget for a list of labels).
+# The declared editable fields, but the tags and the list: they are shown, not
+# edited here (no widget for a list of labels; moving a task changes its owner).
 EDITED_HERE = tuple(
-    field.column for field in TASK_FIELDS if field.editable and field.name != "tags"
+    field.column for field in TASK_FIELDS if field.editable and field.name not in ("tags", "list")
 )
 STALE_MESSAGE = _(
     "This task was changed elsewhere; nothing was saved. Reload to see the latest version."
@@ -102,8 +102,17 @@ class TaskAdminForm(forms.ModelForm):
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
     form = TaskAdminForm
-    list_display = ("title", "owner", "status", "priority", "due_date", "tags", "in_trash")
-    list_select_related = ("owner",)
+    list_display = (
+        "title",
+        "owner",
+        "task_list",
+        "status",
+        "priority",
+        "due_date",
+        "tags",
+        "in_trash",
+    )
+    list_select_related = ("owner", "task_list")
     list_filter = (
         "status",
         "priority",
@@ -117,7 +126,11 @@ class TaskAdmin(admin.ModelAdmin):
     fields = (
         "id",
         "owner",
-        *(field.column for field in TASK_FIELDS if field.name != "id"),
+        *(
+            "task_list" if field.name == "list" else field.column
+            for field in TASK_FIELDS
+            if field.name != "id"
+        ),
         "version",
     )
     readonly_fields = tuple(name for name in fields if name not in (*EDITED_HERE, "owner"))
@@ -206,3 +219,24 @@ class TaskAdmin(admin.ModelAdmin):
     def _report(self, request, count, message):
         level = messages.SUCCESS if count else messages.WARNING
         self.message_user(request, message % {"count": count}, level)
+
+
+class ListMemberInline(admin.TabularInline):
+    model = ListMember
+    extra = 0
+    raw_id_fields = ("user",)
+    fields = ("user", "role", "created_at")
+    readonly_fields = ("created_at",)
+
+
+@admin.register(TaskList)
+class TaskListAdmin(admin.ModelAdmin):
+    """Lists with their members (who shares which list, with what role)."""
+
+    list_display = ("name", "owner", "colour", "is_inbox", "archived_at", "deleted_at")
+    list_select_related = ("owner",)
+    list_filter = ("is_inbox", ("owner", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "owner__username")
+    raw_id_fields = ("owner",)
+    readonly_fields = ("id", "is_inbox", "created_at")
+    inlines = (ListMemberInline,)

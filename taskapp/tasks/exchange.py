@@ -7,6 +7,7 @@ the all-or-nothing write are services.tasks_import's job.
 import csv
 import io
 import json
+from itertools import islice
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from taskapp.tasks.fields import (
     IMPORT_MAX_ROWS,
     task_fields,
 )
-from taskapp.tasks.models import Task
+from taskapp.tasks.models import Task, TaskList
 
 # The columns come from the task's declaration (taskapp.tasks.fields): an
 # export carries every declared field but deleted_at; an import sets the
@@ -47,9 +48,21 @@ class ImportFileError(ValueError):
         self.detail = detail
 
 
-def task_to_dict(task: Task) -> dict:
+def task_to_dict(task: Task, list_names: dict | None = None) -> dict:
+    """A task's export row. The list goes by its name (``list_names``: id -> name),
+    so that an export imports into another account's lists of the same names."""
     fields = task_fields(task.__dict__)
-    return {column: fields[column] for column in EXPORT_COLUMNS}
+    row = {column: fields[column] for column in EXPORT_COLUMNS}
+    if "list" in row and list_names is not None:
+        row["list"] = list_names.get(task.task_list_id, row["list"])
+    return row
+
+
+def _with_list_names(tasks) -> tuple[list, dict]:
+    """The tasks, and the names of their lists (one query for all of them)."""
+    tasks = list(tasks)
+    ids = {task.task_list_id for task in tasks}
+    return tasks, dict(TaskList.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
 
 
 def _export_dicts(tasks):
@@ -58,11 +71,19 @@ def _export_dicts(tasks):
     export costs the same memory for 100 tasks or 100,000."""
     if isinstance(tasks, QuerySet):
         rows = tasks.values(*COLUMNS).iterator(chunk_size=EXPORT_CHUNK)
-        for row in rows:
-            fields = task_fields(row)
-            yield {column: fields[column] for column in EXPORT_COLUMNS}
+        # The names of each chunk's lists: one query per chunk.
+        while chunk := list(islice(rows, EXPORT_CHUNK)):
+            ids = {row["task_list_id"] for row in chunk}
+            names = dict(TaskList.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+            for row in chunk:
+                fields = task_fields(row)
+                out = {column: fields[column] for column in EXPORT_COLUMNS}
+                if "list" in out:
+                    out["list"] = names.get(row["task_list_id"], out["list"])
+                yield out
     else:
-        yield from (task_to_dict(task) for task in tasks)
+        tasks, list_names = _with_list_names(tasks)
+        yield from (task_to_dict(task, list_names) for task in tasks)
 
 
 def _in_pieces(parts, size: int = EXPORT_CHUNK):

@@ -47,6 +47,11 @@ def iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def hhmm(value) -> str | None:
+    """A time of day as "HH:MM" (None stays None)."""
+    return value.strftime("%H:%M") if value is not None else None
+
+
 @dataclass(frozen=True)
 class TaskField:
     name: str  # the key in the API, in exports and in imports
@@ -88,12 +93,37 @@ TASK_FIELDS: tuple[TaskField, ...] = (
     ),
     TaskField("due_date", "due_date", date | None, to_json=iso, editable=True),
     TaskField(
+        "due_time",
+        "due_time",
+        str | None,
+        to_json=hhmm,
+        editable=True,
+        description="HH:MM on the due date, in the owner's time zone; needs a due_date.",
+    ),
+    TaskField(
         "tags",
         "tag_names",
         list[str],
         editable=True,
         default=(),
         description=f"Up to {TAGS_MAX} labels, normalised to lower-case-dashes.",
+    ),
+    TaskField(
+        "list",
+        "task_list_id",
+        UUID,
+        to_json=lambda value: str(value) if value is not None else None,
+        editable=True,
+        default=None,
+        description="The id of the task's list (GET /api/v1/lists); left out: your Inbox. "
+        "Exports carry the list's name; imports accept an id or a name.",
+    ),
+    TaskField(
+        "updated_by",
+        "updated_by",
+        str,
+        exported=False,
+        description="The username of whoever changed the task last (lists can be shared).",
     ),
     TaskField("created_at", "created_at", datetime, to_json=iso),
     TaskField("updated_at", "updated_at", datetime, to_json=iso),

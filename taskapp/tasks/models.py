@@ -57,6 +57,94 @@ class Priority(models.IntegerChoices):
 PRIORITY_KEYS = {int(priority): priority.key for priority in Priority}
 
 
+LIST_NAME_MAX = 100
+INBOX_NAME = "Inbox"
+# Colours a list can take (the UI offers these as swatches with names).
+LIST_COLOURS = ("grey", "red", "orange", "yellow", "green", "teal", "blue", "purple", "pink")
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", _("Viewer")  # reads the list's tasks
+    EDITOR = "editor", _("Editor")  # reads and writes them
+
+
+class TaskListQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+
+class TaskList(models.Model):
+    """A named group of tasks; every task is in exactly one.
+
+    Each user has one Inbox (``is_inbox``), which cannot be renamed, archived or
+    deleted. A list's owner can share it (ListMember); the tasks of a list belong
+    to its owner (``Task.owner`` follows the list), so every owner-scoped read
+    stays as it was and sharing only adds the lists one is a member of.
+    """
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False, db_column="_id")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="task_lists",
+        verbose_name=_("owner"),
+    )
+    name = models.CharField(_("name"), max_length=LIST_NAME_MAX)
+    colour = models.CharField(_("colour"), max_length=16, default="grey")
+    is_inbox = models.BooleanField(_("inbox"), default=False, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    # A deleted list waits in the trash with its tasks; restoring it brings both back.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+
+    objects = TaskListQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("list")
+        verbose_name_plural = _("lists")
+        ordering = ["-is_inbox", "name", "created_at"]
+        indexes = [models.Index(fields=["owner", "deleted_at"], name="list_owner_live")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class ListMember(models.Model):
+    """A user a list is shared with, and what they may do with its tasks."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False, db_column="_id")
+    task_list = models.ForeignKey(
+        TaskList, on_delete=models.CASCADE, related_name="members", verbose_name=_("list")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="list_memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("list member")
+        verbose_name_plural = _("list members")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["task_list", "user"], name="listmember_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.role}) in {self.task_list}"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role == Role.EDITOR
+
+
 class TaskQuerySet(models.QuerySet):
     def owned_by(self, user):
         return self.filter(owner=user)
@@ -80,6 +168,16 @@ class Task(models.Model):
         related_name="tasks",
         verbose_name=_("owner"),
     )
+    # Null only for rows written before lists existed; migration 0003 fills it
+    # and every service sets it.
+    task_list = models.ForeignKey(
+        TaskList,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        null=True,
+        blank=True,
+        verbose_name=_("list"),
+    )
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     description = models.TextField(
         _("description"),
@@ -94,6 +192,9 @@ class Task(models.Model):
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # A wall-clock time on the due date, read in the owner's time zone
+    # (taskapp.accounts.models.user_timezone); only set together with a due date.
+    due_time = models.TimeField(_("due time"), null=True, blank=True)
     # The tag names, denormalised from TaskTag so that a page of tasks needs no
     # second query to show them; TaskTag rows exist for filtering by tag.
     tag_names = models.JSONField(_("tags"), default=list, blank=True)
@@ -101,6 +202,9 @@ class Task(models.Model):
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+    # The username of whoever wrote the task last (a list can be shared), stored
+    # as text so that a page of tasks shows it without a query per row.
+    updated_by = models.CharField(_("updated by"), max_length=150, blank=True, default="")
     # Bumped on every write: the ETag, and the guard of compare-and-set updates.
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -115,6 +219,7 @@ class Task(models.Model):
             # The list's default order (newest first): read in index order, no sort.
             models.Index(fields=["owner", "deleted_at", "created_at"], name="task_owner_recent"),
             models.Index(fields=["owner", "due_date"], name="task_owner_due"),
+            models.Index(fields=["task_list", "deleted_at", "status"], name="task_list_state"),
         ]
 
     def __str__(self):

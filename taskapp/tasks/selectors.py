@@ -1,7 +1,9 @@
 """Reads of tasks, shared by the API and the UI.
 
-Every read is scoped to one owner: another user's task is indistinguishable from
-a missing one (both raise Task.DoesNotExist, which the adapters answer with 404).
+Every read is scoped to what one user may see (taskapp.tasks.lists.Access): their
+own tasks and those of the lists shared with them. Anyone else's task is
+indistinguishable from a missing one (both raise Task.DoesNotExist, which the
+adapters answer with 404). ``owner`` in these functions is that user.
 """
 
 import uuid
@@ -12,6 +14,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from taskapp.tasks import lists
 from taskapp.tasks.models import Status, Task, TaskTag
 from taskapp.tasks.validators import normalize_tag
 
@@ -39,6 +42,7 @@ class TaskFilter:
     due_after: date | None = None
     overdue: bool | None = None
     trash: bool = False
+    list_id: uuid.UUID | None = None  # one list (one the user may read)
     sort: str = DEFAULT_SORT
     # Open tasks before done ones, each group in ``sort`` order (the web list).
     open_first: bool = False
@@ -62,14 +66,23 @@ def _ordering(sort: str) -> list:
     return [primary, "-created_at", "-pk"]
 
 
-def task_list(*, owner, filters: TaskFilter = TaskFilter(), today: date | None = None):
+def task_list(
+    *,
+    owner,
+    filters: TaskFilter = TaskFilter(),
+    today: date | None = None,
+    access: "lists.Access | None" = None,
+):
     """The owner's tasks matching ``filters``, sorted; a lazy queryset."""
     today = today or timezone.localdate()
-    # Through the owner's reverse manager, every task comes back with ``task.owner``
-    # already set to ``owner``: no per-row query and no join (a join rebuilt the
-    # same user 50 times per page; on MongoDB it is a $lookup per row).
-    tasks = owner.tasks.all()
+    access = access or lists.Access.of(owner)
+    # No join on the owner (a join rebuilt the same user 50 times per page; on
+    # MongoDB it is a $lookup per row): the rows carry owner_id only.
+    tasks = access.visible_tasks()
     tasks = tasks.trashed() if filters.trash else tasks.active()
+    if filters.list_id:
+        # Raises TaskList.DoesNotExist for a list the user is not in (404).
+        tasks = tasks.filter(task_list=lists.get_list(owner, filters.list_id, access=access))
     if filters.status:
         tasks = tasks.filter(status=filters.status)
     if filters.priority:
@@ -77,7 +90,9 @@ def task_list(*, owner, filters: TaskFilter = TaskFilter(), today: date | None =
     if filters.tag:
         # A subquery, not a join: one task with the tag matches once.
         tag = normalize_tag(filters.tag)
-        tagged = TaskTag.objects.filter(owner=owner, name=tag).values("task_id")
+        tagged = TaskTag.objects.filter(name=tag).values("task_id")
+        if not access.roles:
+            tagged = tagged.filter(owner=owner)
         tasks = tasks.filter(pk__in=tagged)
     if filters.q:
         tasks = tasks.filter(Q(title__icontains=filters.q) | Q(description__icontains=filters.q))
@@ -97,19 +112,13 @@ def task_list(*, owner, filters: TaskFilter = TaskFilter(), today: date | None =
     return tasks.order_by(*ordering)
 
 
-def get_task(*, owner, task_id, include_trash: bool = True) -> Task:
-    """The owner's task with this id; raises Task.DoesNotExist otherwise.
+def get_task(*, owner, task_id, include_trash: bool = True, write: bool = False) -> Task:
+    """The task with this id if ``owner`` may see it (``write``: change it); raises
+    Task.DoesNotExist otherwise, PermissionDenied for a write by a viewer.
 
-    A malformed id is just another id that names no task of the owner's.
+    A malformed id is just another id that names no task of the user's.
     """
-    try:
-        task_id = task_id if isinstance(task_id, uuid.UUID) else uuid.UUID(str(task_id))
-    except ValueError:
-        raise Task.DoesNotExist(f"No task {str(task_id)[:40]!r}.") from None
-    tasks = Task.objects.owned_by(owner)
-    if not include_trash:
-        tasks = tasks.active()
-    return tasks.get(pk=task_id)
+    return lists.get_task(owner, task_id, write=write, include_trash=include_trash)
 
 
 def tasks_with_title(*, owner, title: str) -> list[Task]:
@@ -119,19 +128,20 @@ def tasks_with_title(*, owner, title: str) -> list[Task]:
     title a task was created with finds it again.
     """
     title = " ".join(str(title).split())
-    tasks = Task.objects.owned_by(owner).active().filter(title=title)
+    tasks = lists.Access.of(owner).visible_tasks().active().filter(title=title)
     return list(tasks.order_by("created_at", "pk"))
 
 
 def owned_task_ids(*, owner, ids) -> set:
     """Which of ``ids`` name tasks of the owner's (in the trash or not)."""
-    return set(Task.objects.owned_by(owner).filter(pk__in=list(ids)).values_list("pk", flat=True))
+    tasks = lists.Access.of(owner).visible_tasks()
+    return set(tasks.filter(pk__in=list(ids)).values_list("pk", flat=True))
 
 
-def task_counts(*, owner, today: date | None = None) -> dict[str, int]:
+def task_counts(*, owner, today: date | None = None, access=None) -> dict[str, int]:
     """Open, done, overdue and trashed counts for the owner (four count queries)."""
     today = today or timezone.localdate()
-    mine = Task.objects.owned_by(owner)
+    mine = (access or lists.Access.of(owner)).visible_tasks()
     active = mine.active()
     return {
         "open": active.filter(status=Status.OPEN).count(),
@@ -141,10 +151,14 @@ def task_counts(*, owner, today: date | None = None) -> dict[str, int]:
     }
 
 
-def owner_tags(*, owner) -> list[str]:
-    """Every tag name the owner uses on a task that is not in the trash."""
+def owner_tags(*, owner, access=None) -> list[str]:
+    """Every tag name on a task the user sees that is not in the trash."""
+    access = access or lists.Access.of(owner)
+    visible = Q(owner=owner)
+    if access.roles:
+        visible |= Q(task__task_list_id__in=access.shared_ids)
     names = (
-        TaskTag.objects.filter(owner=owner, task__deleted_at__isnull=True)
+        TaskTag.objects.filter(visible, task__deleted_at__isnull=True)
         .values_list("name", flat=True)
         .distinct()
         .order_by("name")

@@ -17,13 +17,13 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from taskapp.tasks import metrics, selectors
+from taskapp.tasks import lists, metrics, selectors
 from taskapp.tasks.fields import BULK_ACTIONS, IMPORT_MAX_ROWS, PUT_DEFAULTS
 from taskapp.tasks.models import Status, Task, TaskTag
 from taskapp.tasks.validators import clean_ids, clean_task_fields
@@ -85,7 +85,11 @@ def _changes(task: Task, cleaned: dict, now) -> dict:
     """
     changes = {}
     for name, value in cleaned.items():
-        if name == "status":
+        if name == "list":
+            # Where the task goes was checked by _target_list; None keeps it where it is.
+            if value is not None and value != task.task_list_id:
+                changes["task_list_id"] = value
+        elif name == "status":
             if value != task.status:
                 changes["status"] = value
                 changes["completed_at"] = now if value == Status.DONE else None
@@ -135,12 +139,37 @@ def _compare_and_set(task: Task, changes: dict, expected_version: int | None, no
     task.updated_at = now
 
 
+def _target_list(user, list_id):
+    """The list a task is put into: one the user may write to, else their Inbox."""
+    if list_id is None:
+        return lists.inbox_for(user)
+    try:
+        return lists.get_list(user, list_id, lists.WRITE)
+    except lists.TaskList.DoesNotExist:
+        raise ValidationError({"list": [_("No such list.")]}) from None
+
+
+def _by(user) -> str:
+    return user.get_username() if user is not None else ""
+
+
 def task_create(*, owner, **fields) -> Task:
-    """Create a task from raw field values (title required)."""
+    """Create a task from raw field values (title required).
+
+    ``owner`` is the user creating it; the task belongs to the owner of the list it
+    goes into (``list``: one the user may write to; left out: their Inbox).
+    """
     fields.setdefault("title", "")
     cleaned = clean_task_fields(fields)
+    target = _target_list(owner, cleaned.pop("list", None))
     now = _now()
-    task = Task(owner=owner, created_at=now, updated_at=now)
+    task = Task(
+        owner_id=target.owner_id,
+        task_list=target,
+        created_at=now,
+        updated_at=now,
+        updated_by=_by(owner),
+    )
     _apply(task, cleaned, now)
     with write_block():
         task.save(force_insert=True)
@@ -165,11 +194,13 @@ def _undo_create(ids: list) -> None:
         Task.objects.filter(pk__in=ids).delete()
 
 
-def _with_retries(task: Task, expected_version: int | None, write):
+def _with_retries(task: Task, expected_version: int | None, write, by=None):
     """``write(task)``; without an expected version, a lost compare-and-set is
     retried on a fresh read of the task (see WRITE_ATTEMPTS). With one (If-Match),
     it is the caller's answer: StaleVersion. A task deleted meanwhile raises
-    Task.DoesNotExist."""
+    Task.DoesNotExist. Each retry checks again that ``by`` may still change the
+    task (it may have moved to a list they only view, or they may have left its
+    list): PermissionDenied or Task.DoesNotExist then."""
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
             return write(task)
@@ -180,12 +211,20 @@ def _with_retries(task: Task, expected_version: int | None, write):
             raise WriteContention
         time.sleep(random.uniform(0, RETRY_PAUSE_S * attempt))  # noqa: S311  # nosec B311 - jitter only
         task.refresh_from_db()
+        if by is not None and task.owner_id != by.pk:  # the owner may always write
+            lists.get_task(by, task.pk, write=True)
     raise AssertionError("unreachable")
 
 
-def task_update(*, task: Task, expected_version: int | None = None, **fields) -> Task:
+def task_update(*, task: Task, expected_version: int | None = None, by=None, **fields) -> Task:
     """Change some fields (PATCH semantics). Raises ValidationError or StaleVersion
-    (only with ``expected_version``: see _with_retries)."""
+    (only with ``expected_version``: see _with_retries).
+
+    ``by`` is the user making the change (recorded as updated_by; a move to
+    another list must be to one they may write to). Whether they may change this
+    task at all is the caller's check (lists.get_task with write=True); retries
+    check it again.
+    """
     cleaned = clean_task_fields(fields)
     if expected_version is not None and expected_version != task.version:
         raise StaleVersion
@@ -193,32 +232,45 @@ def task_update(*, task: Task, expected_version: int | None = None, **fields) ->
     def write(task):
         now = _now()
         changes = _changes(task, cleaned, now)
-        if changes:
-            with write_block():
-                _compare_and_set(task, changes, expected_version, now)
-                if "tag_names" in changes:
-                    _sync_tag_rows(task)
+        if "task_list_id" in changes:
+            target = _target_list(by or task.owner, changes["task_list_id"])
+            if target.owner_id != task.owner_id:
+                changes["owner_id"] = target.owner_id
+        if not changes:
+            return changes
+        if by is not None:
+            changes["updated_by"] = _by(by)
+        with write_block():
+            _compare_and_set(task, changes, expected_version, now)
+            if "owner_id" in changes:
+                TaskTag.objects.filter(task=task).update(owner_id=changes["owner_id"])
+            if "tag_names" in changes:
+                _sync_tag_rows(task)
         return changes
 
-    changes = _with_retries(task, expected_version, write)
+    changes = _with_retries(task, expected_version, write, by=by)
     if changes.get("status") == Status.DONE:
         metrics.tasks_completed.inc()
     return task
 
 
-def task_replace(*, task: Task, expected_version: int | None = None, **fields) -> Task:
-    """PUT semantics: fields left out go back to their defaults (PUT_DEFAULTS)."""
+def task_replace(*, task: Task, expected_version: int | None = None, by=None, **fields) -> Task:
+    """PUT semantics: fields left out go back to their defaults (PUT_DEFAULTS);
+    a PUT without a list leaves the task in its list."""
     full = {"title": "", **PUT_DEFAULTS, **fields}
-    return task_update(task=task, expected_version=expected_version, **full)
+    return task_update(task=task, expected_version=expected_version, by=by, **full)
 
 
-def task_set_status(*, task: Task, status: str, expected_version: int | None = None) -> Task:
+def task_set_status(
+    *, task: Task, status: str, expected_version: int | None = None, by=None
+) -> Task:
     """Mark done or reopen; completed_at follows the status."""
-    return task_update(task=task, expected_version=expected_version, status=status)
+    return task_update(task=task, expected_version=expected_version, by=by, status=status)
 
 
-def _set_deleted_at(task: Task, expected_version: int | None, to_trash: bool) -> bool:
-    """Move to the trash or out of it; False when it already was there."""
+def _set_deleted_at(task: Task, expected_version: int | None, to_trash: bool, by=None) -> bool:
+    """Move to the trash or out of it; False when it already was there. A task
+    restored whose list was deleted comes back into its owner's Inbox."""
     if expected_version is not None and expected_version != task.version:
         raise StaleVersion
 
@@ -226,22 +278,33 @@ def _set_deleted_at(task: Task, expected_version: int | None, to_trash: bool) ->
         if task.in_trash == to_trash:
             return False
         now = _now()
-        _compare_and_set(task, {"deleted_at": now if to_trash else None}, expected_version, now)
+        changes = {"deleted_at": now if to_trash else None}
+        if by is not None:
+            changes["updated_by"] = _by(by)
+        if not to_trash and (
+            task.task_list_id is None
+            or lists.TaskList.objects.filter(
+                pk=task.task_list_id, deleted_at__isnull=False
+            ).exists()
+        ):
+            changes["task_list_id"] = lists.inbox_for(task.owner).pk
+        _compare_and_set(task, changes, expected_version, now)
         return True
 
-    return _with_retries(task, expected_version, write)
+    return _with_retries(task, expected_version, write, by=by)
 
 
-def task_trash(*, task: Task, expected_version: int | None = None) -> Task:
+def task_trash(*, task: Task, expected_version: int | None = None, by=None) -> Task:
     """Move to the trash; the task keeps everything and can be restored."""
-    if _set_deleted_at(task, expected_version, to_trash=True):
+    if _set_deleted_at(task, expected_version, to_trash=True, by=by):
         metrics.tasks_deleted.inc()
     return task
 
 
-def task_restore(*, task: Task, expected_version: int | None = None) -> Task:
-    """Take the task out of the trash, as it was."""
-    _set_deleted_at(task, expected_version, to_trash=False)
+def task_restore(*, task: Task, expected_version: int | None = None, by=None) -> Task:
+    """Take the task out of the trash, as it was. A task whose list was deleted
+    comes back into its owner's Inbox."""
+    _set_deleted_at(task, expected_version, to_trash=False, by=by)
     return task
 
 
@@ -310,13 +373,18 @@ def _bulk_targets(tasks, action: str, now):
     return tasks, None  # purge: delete for good, in the trash or not
 
 
-def tasks_bulk(*, owner, ids, action: str) -> BulkResult:
-    """Apply ``action`` to the owner's tasks among ``ids``.
+def tasks_bulk(*, owner, ids, action: str, list_id=None) -> BulkResult:
+    """Apply ``action`` to the tasks among ``ids`` that ``owner`` (the acting user)
+    may see: their own and those of the lists shared with them.
 
-    Ids of other users' tasks are treated like unknown ids: not found, not
-    touched. Tasks the action does not apply to (marking a done task done) are
-    left unchanged. Each task changes in one update that also bumps its version.
+    Ids of tasks they cannot see are treated like unknown ids: not found, not
+    touched. If any of the ids is in a list they may only view, nothing changes
+    and PermissionDenied is raised. Tasks the action does not apply to (marking a
+    done task done) are left unchanged. Each task changes in one update that also
+    bumps its version. ``move`` puts the tasks into the list ``list_id``.
     """
+    if action == "move":
+        return _tasks_move(user=owner, ids=ids, list_id=list_id)
     if action not in BULK_ACTIONS:
         raise ValidationError(
             {
@@ -327,10 +395,14 @@ def tasks_bulk(*, owner, ids, action: str) -> BulkResult:
             }
         )
     ids = list(dict.fromkeys(clean_ids(ids)))
-    tasks = Task.objects.owned_by(owner).filter(pk__in=ids)
-    mine = set(tasks.values_list("pk", flat=True))
+    mine, read_only = lists.writable_task_ids(lists.Access.of(owner), ids)
+    if read_only:
+        raise PermissionDenied(_("Some of these tasks are in lists you can only view."))
+    tasks = Task.objects.filter(pk__in=list(mine))
     now = _now()
     targets, changes = _bulk_targets(tasks, action, now)
+    if changes is not None:
+        changes["updated_by"] = _by(owner)
     # Purge applies to every task of the owner's: no second read.
     touched = mine if changes is None else set(targets.values_list("pk", flat=True))
     if changes is None:
@@ -347,6 +419,67 @@ def tasks_bulk(*, owner, ids, action: str) -> BulkResult:
         unchanged=[pk for pk in ids if pk in mine and pk not in touched],
         not_found=[pk for pk in ids if pk not in mine],
     )
+
+
+def _tasks_move(*, user, ids, list_id) -> BulkResult:
+    """Move the tasks among ``ids`` that ``user`` may write into the list ``list_id``."""
+    ids = list(dict.fromkeys(clean_ids(ids)))
+    target = _target_list(user, clean_task_fields({"list": list_id})["list"]) if list_id else None
+    if target is None:
+        raise ValidationError({"list": [_("Choose the list to move the tasks to.")]})
+    mine, read_only = lists.writable_task_ids(lists.Access.of(user), ids)
+    if read_only:
+        raise PermissionDenied(_("Some of these tasks are in lists you can only view."))
+    moving = Task.objects.filter(pk__in=list(mine)).exclude(task_list=target)
+    touched = set(moving.values_list("pk", flat=True))
+    now = _now()
+    Task.objects.filter(pk__in=list(touched)).update(
+        task_list=target,
+        owner_id=target.owner_id,
+        updated_at=now,
+        updated_by=_by(user),
+        version=F("version") + 1,
+    )
+    TaskTag.objects.filter(task_id__in=list(touched)).update(owner_id=target.owner_id)
+    return BulkResult(
+        action="move",
+        touched=[pk for pk in ids if pk in touched],
+        unchanged=[pk for pk in ids if pk in mine and pk not in touched],
+        not_found=[pk for pk in ids if pk not in mine],
+    )
+
+
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _import_list_ids(user, rows) -> dict:
+    """Resolve each distinct "list" of an import to a list id the user may write to:
+    a list id, or a name (of a list of theirs, made if missing). Old exports carry
+    no list: those rows go to the Inbox."""
+    resolved: dict = {}
+    own = {}
+    for task_list in lists.TaskList.objects.filter(owner=user, deleted_at__isnull=True):
+        own.setdefault(task_list.name.lower(), task_list.pk)
+    for _number, raw in rows:
+        ref = raw.get("list")
+        if ref in (None, "") or ref in resolved:
+            continue
+        try:
+            resolved[ref] = lists.get_list(user, ref, lists.WRITE).pk
+            continue
+        except (lists.TaskList.DoesNotExist, PermissionDenied):
+            if _is_uuid(ref):
+                continue  # a list id that is not theirs: the Inbox
+        name = " ".join(str(ref).split())
+        if name.lower() not in own:
+            own[name.lower()] = lists.list_create(owner=user, name=name).pk
+        resolved[ref] = own[name.lower()]
+    return resolved
 
 
 def tasks_import(*, owner, rows: list[tuple[int, dict]], after_batch=None) -> list[Task]:
@@ -366,16 +499,34 @@ def tasks_import(*, owner, rows: list[tuple[int, dict]], after_batch=None) -> li
     tasks = []
     for number, raw in rows:
         fields = {"title": "", **raw}
+        fields.pop("list", None)
         try:
             cleaned = clean_task_fields(fields)
         except ValidationError as exc:
             errors[number] = exc.message_dict
             continue
-        task = Task(owner=owner, created_at=now, updated_at=now)
+        ref = raw.get("list")
+        if ref not in (None, "") and not _is_uuid(ref):
+            try:
+                lists.clean_list_name(ref)
+            except ValidationError as exc:
+                errors[number] = {"list": exc.message_dict["name"]}
+                continue
+        task = Task(created_at=now, updated_at=now, updated_by=_by(owner))
         _apply(task, cleaned, now)
-        tasks.append(task)
+        tasks.append((ref, task))
     if errors:
         raise ImportRejected(errors)
+    # Lists are resolved (and made) only once every row is known to be valid.
+    list_ids = _import_list_ids(owner, rows)
+    list_owners = dict(
+        lists.TaskList.objects.filter(pk__in=list(list_ids.values())).values_list("pk", "owner_id")
+    )
+    inbox = lists.inbox_for(owner)
+    for ref, task in tasks:
+        task.task_list_id = list_ids.get(ref, inbox.pk) if ref not in (None, "") else inbox.pk
+        task.owner_id = list_owners.get(task.task_list_id, owner.pk)
+    tasks = [task for _ref, task in tasks]
     with write_block():
         try:
             # In batches, with the tag rows of each batch made just before they are
@@ -384,7 +535,11 @@ def tasks_import(*, owner, rows: list[tuple[int, dict]], after_batch=None) -> li
                 batch = tasks[start : start + IMPORT_BATCH]
                 Task.objects.bulk_create(batch)
                 TaskTag.objects.bulk_create(
-                    [TaskTag(task=t, owner=owner, name=name) for t in batch for name in t.tag_names]
+                    [
+                        TaskTag(task=t, owner_id=t.owner_id, name=name)
+                        for t in batch
+                        for name in t.tag_names
+                    ]
                 )
                 if after_batch is not None:
                     after_batch(batch, start)

@@ -7,10 +7,10 @@ ValidationError with a message for people.
 
 import re
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
-from django.utils.dateparse import parse_date
+from django.utils.dateparse import parse_date, parse_time
 from django.utils.translation import gettext as _
 
 from taskapp.tasks.fields import BULK_MAX_IDS, EDITABLE_FIELDS
@@ -21,6 +21,7 @@ from taskapp.tasks.models import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, 
 TAG_PATTERN = re.compile(r"^[\w][\w.+#/:-]*$")
 # Control characters (C0 and DEL) other than tab, line feed and carriage return:
 # invisible, and some (NUL) break terminals, CSV tools and other databases.
+TIME_PATTERN = re.compile(r"^\d{1,2}:\d{2}(:\d{2}(\.\d{1,6})?)?$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -179,12 +180,40 @@ def clean_due_date(value) -> date | None:
     raise ValidationError(_("Due date must be a date (YYYY-MM-DD)."), code="invalid")
 
 
+def clean_due_time(value) -> time | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0)
+    # A wall-clock time only: an offset would say a zone, which is the user's setting.
+    if isinstance(value, str) and TIME_PATTERN.match(value.strip()):
+        try:
+            parsed = parse_time(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed:
+            return parsed.replace(second=0, microsecond=0)
+    raise ValidationError(_("Due time must be a time of day (HH:MM)."), code="invalid")
+
+
+def clean_list_ref(value) -> uuid.UUID | None:
+    """A list id (whether the caller may use the list is the services' question)."""
+    if value in (None, ""):
+        return None
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationError(_("List must be a list id."), code="invalid") from None
+
+
 CLEANERS = {
+    "list": clean_list_ref,
     "title": clean_title,
     "description": clean_description,
     "status": clean_status,
     "priority": clean_priority,
     "due_date": clean_due_date,
+    "due_time": clean_due_time,
     "tags": normalize_tags,
 }
 

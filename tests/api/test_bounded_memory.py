@@ -128,9 +128,9 @@ def test_a_streamed_export_is_the_same_document_as_before(api_client, user):
     services.task_create(owner=user, title="One\nline", tags=["a"])
     services.task_create(owner=user, title="Two")
     streamed = body(api_client.get("/api/v1/tasks/export?format=json&sort=created")).decode()
-    from taskapp.tasks.exchange import task_to_dict
+    from taskapp.tasks.exchange import _with_list_names, task_to_dict
 
-    tasks = Task.objects.filter(owner=user).order_by("created_at", "pk")
-    # The export carries each task's plan too (taskapp.planning.exchange).
-    rows = [{**task_to_dict(t), "subtasks": [], "recurrence": None} for t in tasks]
+    tasks, names = _with_list_names(Task.objects.filter(owner=user).order_by("created_at", "pk"))
+    # The export carries each task's list by name and its plan (taskapp.planning.exchange).
+    rows = [{**task_to_dict(t, names), "subtasks": [], "recurrence": None} for t in tasks]
     assert streamed == json.dumps(rows, ensure_ascii=False, indent=2)

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from taskapp.tasks.fields import EDITABLE_FIELDS, TASK_FIELDS
+from taskapp.tasks.fields import EDITABLE_FIELDS, EXPORT_COLUMNS, TASK_FIELDS
 from tests.api.openapi_check import OpenApi
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,12 @@ def test_it_serves_an_openapi_3_schema_listing_the_routes(client):
         "/api/v1/tasks/export",
         "/api/v1/tasks/import",
         "/api/v1/tasks/bulk",
+        "/api/v1/lists",
+        "/api/v1/lists/{list_id}",
+        "/api/v1/lists/{list_id}/restore",
+        "/api/v1/lists/{list_id}/members",
+        "/api/v1/lists/{list_id}/members/{username}",
+        "/api/v1/lists/{list_id}/transfer",
         "/api/v1/tasks/{task_id}",
         "/api/v1/tasks/{task_id}/restore",
         "/api/v1/tasks/{task_id}/permanent",
@@ -129,10 +135,11 @@ def test_it_publishes_the_task_exactly_as_declared(client):
     assert set(task_out["required"]) == set(task_out["properties"])
     assert task_out["additionalProperties"] is False
     assert list(export["properties"]) == [
-        *[name for name in declared if name != "deleted_at"],
+        *EXPORT_COLUMNS,
         "subtasks",  # the plan (taskapp.planning.exchange)
         "recurrence",
     ]
+    assert "deleted_at" not in EXPORT_COLUMNS and "updated_by" not in EXPORT_COLUMNS
     assert task_out["properties"]["priority"]["enum"] == ["low", "normal", "high", "urgent"]
 
 

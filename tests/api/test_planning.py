@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from taskapp.planning.models import Recurrence, Reminder, Subtask
+from taskapp.tasks import lists
 from taskapp.tasks import services as task_services
 from taskapp.tasks.models import Task
 from tests.api.helpers import error
@@ -121,6 +122,9 @@ def test_a_bad_rule_is_a_validation_error(api_client, task):
 
 def test_quick_add_previews_and_creates(api_client, user):
     line = "Pay rent tomorrow 9:00 !high #home @Bills every month"
+    # @Bills names a list of ann's (an unknown name stays in the title:
+    # tests/api/test_planning_with_lists.py).
+    bills = lists.list_create(owner=user, name="Bills")
     preview = _json(api_client, "post", "/api/v1/tasks/parse", {"text": line}).json()
     assert preview["title"] == "Pay rent"
     assert preview["list_name"] == "Bills"
@@ -131,6 +135,7 @@ def test_quick_add_previews_and_creates(api_client, user):
     body = response.json()
     assert (body["title"], body["priority"], body["tags"]) == ("Pay rent", "high", ["home"])
     assert body["due_date"] == preview["due_date"]
+    assert (body["due_time"], body["list"]) == ("09:00", str(bills.pk))
     assert Recurrence.objects.get().task_id == Task.objects.get().pk
 
 

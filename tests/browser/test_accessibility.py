@@ -14,8 +14,11 @@ import os
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
+from taskapp.planning import services as planning
+from taskapp.tasks import lists, services
 from taskapp.tasks.models import Task
 from tests.browser.tasks_page import (
     DESKTOP,
@@ -87,6 +90,8 @@ def tour_logged_out(pages, audit: Audit, **context) -> None:
     expect(page.locator("#error-login")).to_be_visible()
     audit.check(page, "login with an error")
 
+    page.goto("/accounts/password-reset/")
+    audit.check(page, "password reset")
     page.goto("/accounts/signup/")
     audit.check(page, "signup")
     page.locator("form[action$='/signup/'] button[type=submit]").click()
@@ -152,6 +157,30 @@ def tour_logged_in(pages, audit: Audit, user, **context) -> None:
     task = Task.objects.get(owner=user, title="Buy oat milk")
     page.goto(f"/tasks/{task.id.hex}/edit/")
     audit.check(page, "edit page")
+
+    tour_lists_and_plan(page, audit, user)
+
+
+def tour_lists_and_plan(page, audit: Audit, user) -> None:
+    """Lists and the plan of a task together: the lists pages, a list shared with the
+    user as a viewer, and its task's read-only plan page."""
+    owner, _ = User.objects.get_or_create(username=f"{user.username}-friend")
+    family = lists.list_create(owner=owner, name="Family")
+    shared = services.task_create(
+        owner=owner, title="Water the plants", list=family.pk, due_date="2030-01-07"
+    )
+    planning.subtask_add(task=shared, title="Balcony")
+    lists.member_invite(task_list=family, username=user.username, role="viewer")
+    own = lists.list_create(owner=user, name="Work")
+    page.goto("/lists/")
+    audit.check(page, "lists page")
+    page.goto(f"/lists/{own.pk}/share/")
+    audit.check(page, "share page")
+    page.goto(f"/?list={family.pk}")
+    expect(rows(page)).to_have_count(1)
+    audit.check(page, "a list shared as a viewer")
+    page.goto(f"/tasks/{shared.id.hex}/plan/")
+    audit.check(page, "read-only plan page")
 
 
 @pytest.mark.parametrize("context", [{"viewport": DESKTOP}, PHONE], ids=["desktop", "phone"])

@@ -111,6 +111,7 @@ def test_it_shows_the_change_form_with_read_only_timestamps(staff_client, tasks)
         "status",
         "priority",
         "due_date",
+        "due_time",
         "seen_version",
     }
     assert form.fields["seen_version"].initial == tasks["open"].version

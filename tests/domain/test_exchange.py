@@ -29,7 +29,7 @@ def exported(user):
 
 
 def comparable(task):
-    row = exchange.task_to_dict(task)
+    row = exchange.task_to_dict(task, {task.task_list_id: task.task_list.name})
     return {key: row[key] for key in exchange.IMPORT_COLUMNS}
 
 

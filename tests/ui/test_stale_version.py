@@ -25,8 +25,8 @@ def race(monkeypatch):
     def racing(times):
         left = {"n": times}
 
-        def get_task(*, owner, task_id):
-            found = real_get_task(owner=owner, task_id=task_id)
+        def get_task(*, owner, task_id, **kwargs):
+            found = real_get_task(owner=owner, task_id=task_id, **kwargs)
             if left["n"]:
                 left["n"] -= 1
                 Task.objects.filter(pk=found.pk).update(version=F("version") + 1)

@@ -407,6 +407,12 @@
     if (more && window.matchMedia && window.matchMedia("(min-width: 40rem)").matches) { more.open = true; }
   }
 
+  /* The lists sidebar folds into a menu on phones (it is open without JavaScript). */
+  function setupListMenu() {
+    var menu = $("[data-list-menu]");
+    if (menu && window.matchMedia && !window.matchMedia("(min-width: 40rem)").matches) { menu.open = false; }
+  }
+
   /* After log-in or sign-up, the add box has the focus (the next thing to do). */
   function setupFocusAfterLogin() {
     var wanted = false;
@@ -487,6 +493,7 @@
       if (event.target.matches("input[name=title][maxlength]")) { updateCounter(event.target); }
     });
     setupFilters();
+    setupListMenu();
     setupCounters();
     setupSelectAll();
     setupFocusAfterLogin();

@@ -290,6 +290,24 @@ old Jobs deleted themselves: ttlSecondsAfterFinished) creates a new one. */}}
   value: {{ $v.shutdown.gracefulTimeoutSeconds | quote }}
 - name: TASKAPP_SECRET_KEY_FILE
   value: /run/secrets/taskapp/secret-key
+{{- with $v.email }}
+- name: TASKAPP_EMAIL_HOST
+  value: {{ .host | quote }}
+- name: TASKAPP_EMAIL_PORT
+  value: {{ .port | quote }}
+- name: TASKAPP_EMAIL_USER
+  value: {{ .user | quote }}
+- name: TASKAPP_EMAIL_FROM
+  value: {{ index . "from" | quote }}
+- name: TASKAPP_EMAIL_USE_TLS
+  value: {{ .useTls | quote }}
+- name: TASKAPP_EMAIL_USE_SSL
+  value: {{ .useSsl | quote }}
+{{- if .existingSecret }}
+- name: TASKAPP_EMAIL_PASSWORD_FILE
+  value: /run/secrets/taskapp/email-password
+{{- end }}
+{{- end }}
 - name: MONGODB_URI_FILE
   value: /run/secrets/taskapp/mongodb-uri
 {{- with $v.app.extraEnv }}
@@ -313,6 +331,13 @@ old Jobs deleted themselves: ttlSecondsAfterFinished) creates a new one. */}}
           items:
             - key: {{ include "taskapp.mongodbUriKey" . }}
               path: mongodb-uri
+      {{- if .Values.email.existingSecret }}
+      - secret:
+          name: {{ .Values.email.existingSecret }}
+          items:
+            - key: {{ .Values.email.passwordKey }}
+              path: email-password
+      {{- end }}
 {{- /* /tmp also holds gunicorn's per-worker metric files (PROMETHEUS_MULTIPROC_DIR). */}}
 - name: tmp
   emptyDir:
