@@ -11,12 +11,12 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 
-from api import planning, schemas
+from api import page_cache, planning, schemas
 from api.errors import invalid_json, unsupported_media_type, validation_error
 from api.parser import is_json, media_type
 from api.render import TaskRenderer, json_response, task_response
 from taskapp.planning import exchange as plan_exchange
-from taskapp.tasks import selectors, services
+from taskapp.tasks import lists, selectors, services
 from taskapp.tasks.models import Priority
 
 router = Router(tags=["tasks"])
@@ -128,20 +128,34 @@ def _next_url(request, page: schemas.PageQuery, total: int) -> str | None:
 def list_tasks(request, query: Query[schemas.TaskQuery], page: Query[schemas.PageQuery]):
     """List your tasks, filtered, sorted and one page at a time."""
     _reject_unknown_params(request, schemas.TaskQuery, schemas.PageQuery)
-    tasks = selectors.task_list(owner=_owner(request), filters=_task_filter(query))
-    total = tasks.count()
-    renderer = TaskRenderer(request)
-    rows = tasks.values(*TaskRenderer.COLUMNS)[page.offset : page.offset + page.limit]
-    items = [renderer.row(row) for row in rows]
-    return json_response(
-        {
-            "items": items,
-            "total": total,
-            "limit": page.limit,
-            "offset": page.offset,
-            "next": _next_url(request, page, total),
-        }
+    owner, today = _owner(request), timezone.localdate()
+    access = lists.Access.of(owner)
+    # Lazy, but checks the list filter now (404 for a list the user cannot see).
+    tasks = selectors.task_list(
+        owner=owner, filters=_task_filter(query), today=today, access=access
     )
+    # Read before the page is built: see api.page_cache.
+    state = selectors.visible_state(access)
+
+    def build() -> bytes:
+        return _task_page(request, tasks, page, today)
+
+    body = page_cache.cached_page(request, access, today, state, build)
+    return HttpResponse(body, content_type="application/json")
+
+
+def _task_page(request, tasks, page: schemas.PageQuery, today) -> bytes:
+    total = tasks.count()
+    renderer = TaskRenderer(request, today=today)
+    rows = tasks.values(*TaskRenderer.COLUMNS)[page.offset : page.offset + page.limit]
+    page_json = {
+        "items": [renderer.row(row) for row in rows],
+        "total": total,
+        "limit": page.limit,
+        "offset": page.offset,
+        "next": _next_url(request, page, total),
+    }
+    return json_response(page_json).content
 
 
 @router.post(

@@ -307,6 +307,10 @@ CACHES = {
     }
 }
 
+# Each worker keeps the task-list pages it served, checked against the data on
+# every request (api.page_cache): this many MiB at most, per worker; 0 turns it off.
+API_PAGE_CACHE_BYTES = env_int("TASKAPP_API_PAGE_CACHE_MB", 8, minimum=0) * 1024 * 1024
+
 # Request bodies above this answer 413 (an import of ~10,000 tasks fits).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TASKAPP_MAX_BODY_BYTES", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE

@@ -22,6 +22,15 @@ def _static_files_from_apps(settings):
     settings.WHITENOISE_USE_FINDERS = True
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_api_pages():
+    """No test sees API pages another test kept (api.page_cache): the test
+    database gives out the same primary keys again after each rollback."""
+    from api.page_cache import pages
+
+    pages.clear()
+
+
 @pytest.fixture
 def user(db):
     return User.objects.create_user("ann", email="ann@example.com", password="correct horse 1")

@@ -24,13 +24,13 @@ from datetime import UTC, datetime
 from django.db import connections, router
 
 from taskapp.accounts.models import TOKEN_PREFIX, ApiToken, hash_token
+from taskapp.statements import Statement
 
 MAX_TOKENS = 512  # per process; the least recently used is dropped
 _SENTINEL = uuid.UUID(int=0)
 
 _lock = threading.Lock()
 _tokens: OrderedDict[str, tuple[ApiToken, tuple]] = OrderedDict()  # hash -> (token, row)
-_statements: dict[str, tuple[str, list, int]] = {}
 
 
 def active_token(raw: str):
@@ -87,13 +87,8 @@ def row_of(token, connection) -> tuple:
 def current_row(connection, pk):
     """One indexed query: the token's and its user's columns, or None when the
     token is gone or revoked or its user inactive."""
-    sql, params, index = _statement(connection)
-    params = list(params)
-    params[index] = ApiToken._meta.pk.get_db_prep_value(pk, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return None if row is None else tuple(_comparable(value) for value in row)
+    rows = _CHECK.rows(connection.alias, pk)
+    return tuple(_comparable(value) for value in rows[0]) if rows else None
 
 
 def _comparable(value):
@@ -103,23 +98,17 @@ def _comparable(value):
     return value
 
 
-def _statement(connection) -> tuple[str, list, int]:
-    """The check's SQL, compiled by the ORM once per database (same conditions as
-    ApiTokenQuerySet.for_raw_token, by primary key), and where its key goes."""
-    cached = _statements.get(connection.alias)
-    if cached is None:
-        query = (
-            ApiToken.objects.using(connection.alias)
-            .active()
-            .filter(pk=_SENTINEL, user__is_active=True)
-            .order_by()
-            .values_list(*_columns())[:1]
-        ).query
-        sql, params = query.sql_with_params()
-        sentinel = ApiToken._meta.pk.get_db_prep_value(_SENTINEL, connection)
-        cached = (sql, list(params), list(params).index(sentinel))
-        _statements[connection.alias] = cached
-    return cached
+def _check(pk):
+    """The check, as ApiTokenQuerySet.for_raw_token but by primary key."""
+    return (
+        ApiToken.objects.active()
+        .filter(pk=pk, user__is_active=True)
+        .order_by()
+        .values_list(*_columns())[:1]
+    )
+
+
+_CHECK = Statement(_check, sentinel=_SENTINEL, field=ApiToken._meta.pk)
 
 
 def remember(key: str, token, row: tuple) -> None:

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taskapp.statements import Statement, is_sql
 from taskapp.tasks.models import (
     INBOX_NAME,
     LIST_COLOURS,
@@ -52,8 +54,16 @@ class Access:
 
     @classmethod
     def of(cls, user) -> "Access":
-        rows = ListMember.objects.filter(user=user).values_list("task_list_id", "role")
-        return cls(user=user, roles=dict(rows))
+        """The user's memberships, read now (one query; a removed member loses the
+        list on their very next request)."""
+        alias = router.db_for_read(ListMember)
+        if not is_sql(alias):
+            rows = ListMember.objects.filter(user=user).values_list("task_list_id", "role")
+            return cls(user=user, roles=dict(rows))
+        # Every API request asks this: run as SQL compiled once (taskapp.statements).
+        to_id = TaskList._meta.pk.to_python
+        rows = _MEMBERSHIPS.rows(alias, user.pk)
+        return cls(user=user, roles={to_id(list_id): role for list_id, role in rows})
 
     @property
     def shared_ids(self) -> list:
@@ -78,6 +88,15 @@ class Access:
 
     def read_only_list_ids(self) -> list:
         return [pk for pk, role in self.roles.items() if role != Role.EDITOR]
+
+
+def _memberships(user_id):
+    return ListMember.objects.filter(user_id=user_id).values_list("task_list_id", "role")
+
+
+_MEMBERSHIPS = Statement(
+    _memberships, sentinel=-1, field=ListMember._meta.get_field("user").target_field
+)
 
 
 def _access(user, access: Access | None) -> Access:

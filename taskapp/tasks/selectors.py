@@ -10,10 +10,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import F, Q
+from django.db import router
+from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from taskapp.statements import Statement, is_sql
 from taskapp.tasks import lists
 from taskapp.tasks.models import Status, Task, TaskTag
 from taskapp.tasks.validators import normalize_tag
@@ -110,6 +112,46 @@ def task_list(
         # Status values sort "open" > "done": descending puts open tasks first.
         ordering = ["-status", *ordering]
     return tasks.order_by(*ordering)
+
+
+def _own_tasks_state(owner_id):
+    return (
+        Task.objects.filter(owner_id=owner_id)
+        .order_by()
+        .values("owner_id")
+        .annotate(count=Count("pk"), versions=Sum("version"), latest=Max("updated_at"))
+        .values_list("count", "versions", "latest")
+    )
+
+
+_OWN_TASKS_STATE = Statement(
+    _own_tasks_state, sentinel=-1, field=Task._meta.get_field("owner").target_field
+)
+
+
+def visible_state(access: "lists.Access") -> tuple:
+    """A value that changes whenever any task the user can see changes: the
+    number of those tasks (the trash included), the sum of their versions and
+    the latest update, in one query.
+
+    Every write of a task bumps its version and sets its updated_at to now
+    (taskapp.tasks.services, lists); a task that appears (made, imported, moved
+    in, restored) sets updated_at past the latest; one that goes (purged, moved
+    out) lowers the count. Which lists the user may see is ``access.roles``: the
+    caller keys on that. What a page cache (api.page_cache) checks on every
+    request before it answers from memory.
+    """
+    alias = router.db_for_read(Task)
+    if not access.roles and is_sql(alias):
+        # The common case, every API list request: SQL compiled once per process.
+        rows = _OWN_TASKS_STATE.rows(alias, access.user.pk)
+        count, versions, latest = rows[0] if rows else (0, 0, None)
+    else:
+        totals = access.visible_tasks().aggregate(
+            count=Count("pk"), versions=Sum("version"), latest=Max("updated_at")
+        )
+        count, versions, latest = totals["count"], totals["versions"] or 0, totals["latest"]
+    return (count, versions, str(latest) if latest is not None else None)
 
 
 def get_task(*, owner, task_id, include_trash: bool = True, write: bool = False) -> Task:

@@ -196,16 +196,20 @@ def test_a_shared_page_costs_a_fixed_number_of_queries(api_client, user, django_
     carol = User.objects.create_user("carol", password="x" * 12)
     carol_client = client_for(carol)
 
-    def shared_lists(count):
+    def shared_lists(count, shared_total):
         for number in range(count):
             task_list = lists.list_create(owner=user, name=f"S{number}")
             services.task_create(owner=user, title=f"t{number}", list=task_list.pk)
             lists.member_invite(task_list=task_list, username="carol", role="viewer")
         carol_client.get("/api/v1/lists")  # records the token's last use, makes the Inbox
-        with django_assert_num_queries(4):  # token, memberships, count, page
-            carol_client.get("/api/v1/tasks?limit=50")
+        # token, memberships, state (api.page_cache), count, page; then the kept page
+        with django_assert_num_queries(5):
+            page = carol_client.get("/api/v1/tasks?limit=50").json()
+        with django_assert_num_queries(3):
+            assert carol_client.get("/api/v1/tasks?limit=50").json() == page
+        assert page["total"] == shared_total
         with django_assert_num_queries(5):  # token, memberships, Inbox, lists, counts
             carol_client.get("/api/v1/lists")
 
-    shared_lists(2)
-    shared_lists(10)
+    shared_lists(2, shared_total=2)
+    shared_lists(10, shared_total=12)
