@@ -207,6 +207,7 @@ def configure() -> dict:
         "logger_class": "config.logging.GunicornLogger",
         "on_starting": hooks.on_starting,
         "when_ready": hooks.when_ready,
+        "post_fork": hooks.post_fork,
         "pre_request": hooks.pre_request,
         "child_exit": hooks.child_exit,
         "on_exit": hooks.on_exit,
@@ -243,6 +244,15 @@ class Hooks:
             start_metrics_server(self.metrics_port, self.metrics_lock, self.metrics_host)
             server.log.info("metrics on %s:%s/metrics", self.metrics_host, self.metrics_port)
         take_over_sigterm(server, self.drain.start)
+
+    def post_fork(self, server, worker):
+        """Open this worker's metrics files now: prometheus_client moves every
+        value to the new process's files at its first use, and probes (the only
+        requests an idle pod gets) do not touch the metrics (config.probes). So
+        /metrics lists every series, at 0, before a worker's first request."""
+        from config.metrics import database_busy
+
+        database_busy.inc(0)
 
     def pre_request(self, worker, req):
         """While draining, answer every request with ``Connection: close``: clients

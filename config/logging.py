@@ -116,6 +116,11 @@ class PlainFormatter(logging.Formatter):
         return redact_text(super().format(record))
 
 
+# Asked by the kubelet every few seconds per pod: an answer of 200 is not worth a
+# line (two per pod every ten seconds, and ~0.08 ms of CPU each); others are logged.
+QUIET_PATHS = frozenset({"/healthz", "/readyz"})
+
+
 def _gunicorn_logger_base():
     from gunicorn.glogging import Logger
 
@@ -128,7 +133,8 @@ class GunicornLogger(_gunicorn_logger_base()):
     The access line carries method, path (no query string: it may hold filters
     typed by users, and never needs to be in logs), status, duration, size,
     client address (already corrected for trusted proxies), user agent and the
-    request id the app echoed. Request headers are never logged.
+    request id the app echoed. Request headers are never logged. Probes answered
+    200 are not logged (QUIET_PATHS).
     """
 
     def setup(self, cfg):
@@ -143,6 +149,8 @@ class GunicornLogger(_gunicorn_logger_base()):
         status = resp.status
         if isinstance(status, str):
             status = status.split(None, 1)[0]
+        if environ.get("PATH_INFO") in QUIET_PATHS and int(status) < 300:
+            return
         headers = dict((name.lower(), value) for name, value in resp.headers)
         duration_ms = request_time.seconds * 1000 + request_time.microseconds / 1000
         self.access_log.info(

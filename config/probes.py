@@ -83,14 +83,17 @@ PROBES = {"/healthz": healthz, "/readyz": readyz}
 
 
 class ProbeMiddleware:
-    """Answer ``GET``/``HEAD /healthz`` and ``/readyz`` before any middleware
-    validates the Host header.
+    """Answer ``GET``/``HEAD /healthz`` and ``/readyz`` before any other middleware.
 
     Probes come from the kubelet or Docker's HEALTHCHECK with the pod's address
     or 127.0.0.1 as Host, which ALLOWED_HOSTS (the public names) refuses: 400 and
-    a DisallowedHost traceback on every check. Placed before SecurityMiddleware
-    and CommonMiddleware (the first to read the host); after the request id and
-    django-prometheus' first counters, so probes still get both.
+    a DisallowedHost traceback on every check; SecurityMiddleware and
+    CommonMiddleware are the first to read the host. First of all, too, because
+    a probe needs nothing the others give (a request id, the client address
+    behind proxies, request metrics): each pod is asked every few seconds, and
+    /healthz is the floor of what any request costs (docs/performance.md). The
+    access log leaves out probes answered 200 for the same reason
+    (config.logging.GunicornLogger); failed ones are logged.
     """
 
     def __init__(self, get_response):

@@ -107,14 +107,15 @@ if USES_MONGODB:
     INSTALLED_APPS.insert(0, "django_mongodb_backend")
 
 MIDDLEWARE = [
-    # First, so every log line and every answer (errors too) carry them right:
+    # /healthz and /readyz first: whatever the Host header (probes use the pod
+    # address, before SecurityMiddleware and CommonMiddleware validate it), and
+    # at the least cost (the kubelet asks every few seconds; config.probes).
+    "config.probes.ProbeMiddleware",
+    # Then, so every log line and every answer (errors too) carry them right:
     # the real client address behind trusted proxies, and the request id.
     "config.middleware.TrustedProxyMiddleware",
     "config.middleware.RequestIdMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    # /healthz and /readyz whatever the Host header (probes use the pod address):
-    # before SecurityMiddleware and CommonMiddleware validate it.
-    "config.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # JSON errors under /api, also for Django's own 404/405/403/413 answers.

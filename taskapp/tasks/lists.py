@@ -155,6 +155,27 @@ def writable_task_ids(access: Access, ids) -> tuple[set, set]:
 # --- Reads ------------------------------------------------------------------------
 
 
+def _inbox_of(owner_id):
+    return (
+        TaskList.objects.filter(owner_id=owner_id, is_inbox=True)
+        .order_by("created_at")
+        .values_list("pk")[:1]
+    )
+
+
+_INBOX = Statement(_inbox_of, sentinel=-1, field=TaskList._meta.get_field("owner").target_field)
+
+
+def inbox_id(user) -> uuid.UUID:
+    """The primary key of the user's Inbox (made on first need): what a new task
+    without a list needs, in one query compiled once (taskapp.statements)."""
+    alias = router.db_for_read(TaskList)
+    rows = _INBOX.rows(alias, user.pk) if is_sql(alias) else ()
+    if rows:
+        return TaskList._meta.pk.to_python(rows[0][0])
+    return inbox_for(user).pk
+
+
 def inbox_for(user) -> TaskList:
     """The user's Inbox, made on first need (sign-up makes it too)."""
     inbox = TaskList.objects.filter(owner=user, is_inbox=True).order_by("created_at").first()

@@ -161,11 +161,16 @@ def task_create(*, owner, **fields) -> Task:
     """
     fields.setdefault("title", "")
     cleaned = clean_task_fields(fields)
-    target = _target_list(owner, cleaned.pop("list", None))
+    list_id = cleaned.pop("list", None)
+    if list_id is None:  # most new tasks: the Inbox, whose owner is the user
+        list_id, list_owner_id = lists.inbox_id(owner), owner.pk
+    else:
+        target = _target_list(owner, list_id)
+        list_id, list_owner_id = target.pk, target.owner_id
     now = _now()
     task = Task(
-        owner_id=target.owner_id,
-        task_list=target,
+        owner_id=list_owner_id,
+        task_list_id=list_id,
         created_at=now,
         updated_at=now,
         updated_by=_by(owner),

@@ -147,9 +147,13 @@ def _sample(metrics_text: str, name: str, **labels) -> float:
     return 0.0
 
 
+# A request both counted and logged: probes answered 200 are neither
+# (config.probes.ProbeMiddleware, config.logging.QUIET_PATHS).
+COUNTED = "/api/v1/tasks"  # 401 without a token, no database work
+
+
 def _requests_served(server) -> float:
-    # Probes are answered before the per-view metrics (ProbeMiddleware), but
-    # django-prometheus' first middleware counts every request.
+    # django-prometheus' first middleware counts every request but the probes.
     return _sample(server.metrics(), "django_http_requests_before_middlewares_total")
 
 
@@ -168,7 +172,7 @@ def _settled_counts(server) -> tuple[float, int]:
 def test_it_sums_metrics_over_all_workers(server):
     pids: dict[str, int] = {}
     for _ in range(400):
-        _, headers, _ = _get(f"{server.url}/healthz")
+        _, headers, _ = _get(f"{server.url}{COUNTED}")
         pid = headers["X-Worker-Pid"]
         pids[pid] = pids.get(pid, 0) + 1
         if len(pids) >= 2 and sum(pids.values()) >= 20:
@@ -186,7 +190,7 @@ def test_it_keeps_the_metrics_files_of_recycled_workers_bounded(tmp_path, migrat
     try:
         sent = 60  # each worker is recycled after 5: about a dozen new workers
         for _ in range(sent):
-            assert _get(f"{server.url}/healthz")[0] == 200
+            assert _get(f"{server.url}{COUNTED}")[0] == 401
 
         # Every request served (the access log) is still in the scraped total,
         # also those of the recycled workers, archived when the master reaped them.
@@ -223,6 +227,22 @@ def test_it_drains_on_sigterm_then_exits_0(server):
     in_flight.join(20)
     assert slow["result"][0] == 200 and slow["result"][2] == b"slow done"
     assert server.process.wait(20) == 0
+
+
+def test_it_logs_probes_only_when_they_fail(server):
+    for path in ("/healthz", "/readyz", COUNTED):
+        _get(f"{server.url}{path}")
+    server.process.send_signal(signal.SIGTERM)  # the drain: /readyz answers 503
+    deadline = time.monotonic() + 1.5
+    while _get(f"{server.url}/readyz", timeout=2)[0] != 503 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    server.process.wait(20)
+
+    logged = [
+        (r["path"], r["status"]) for r in server.log_records() if r["logger"] == "gunicorn.access"
+    ]
+    assert (COUNTED, 401) in logged and ("/readyz", 503) in logged
+    assert not [line for line in logged if line[0] in ("/healthz", "/readyz") and line[1] == 200]
 
 
 def test_it_logs_requests_as_json_without_secrets(server):

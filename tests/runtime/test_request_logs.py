@@ -14,19 +14,19 @@ def _records(stream):
 
 
 def test_it_echoes_a_valid_request_id(client):
-    response = client.get("/healthz", HTTP_X_REQUEST_ID="edge-4f2a.17:9")
+    response = client.get("/api/v1/", HTTP_X_REQUEST_ID="edge-4f2a.17:9")
     assert response["X-Request-ID"] == "edge-4f2a.17:9"
 
 
 @pytest.mark.parametrize("bad", ["x" * 65, "a b", "id\ninjected", "<script>", ""])
 def test_it_replaces_an_unsafe_request_id(client, bad):
-    response = client.get("/healthz", HTTP_X_REQUEST_ID=bad)
+    response = client.get("/api/v1/", HTTP_X_REQUEST_ID=bad)
     assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
 
 
 def test_it_generates_a_request_id_per_request(client):
-    first = client.get("/healthz")["X-Request-ID"]
-    second = client.get("/healthz")["X-Request-ID"]
+    first = client.get("/api/v1/")["X-Request-ID"]
+    second = client.get("/api/v1/")["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", first) and first != second
 
 
