@@ -118,9 +118,7 @@ def test_the_task_page_of_a_viewer_shows_the_fields_and_no_form(bob_client, user
     assert hx["HX-Redirect"] == f"/tasks/{task.id.hex}/edit/"
 
 
-def test_the_plan_page_of_a_viewer_offers_no_checklist_reminder_or_repeat_form(
-    bob_client, family
-):
+def test_the_plan_page_of_a_viewer_offers_no_checklist_reminder_or_repeat_form(bob_client, family):
     task = shared_as(family, "viewer")
     html = bob_client.get(f"/tasks/{task.id.hex}/plan/").content.decode()
     assert "Balcony" in html and "read-only" in html
