@@ -18,4 +18,6 @@ ui-messages: $(VENV)/.installed ## Update the German .po from the code and compi
 	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext; }
 	TASKAPP_DEBUG=true $(BIN)/python manage.py makemessages -l de --no-location \
 		--ignore=.venv --ignore=tests --ignore=staticfiles --ignore=build
+	msgattrib --no-obsolete -o taskapp/locale/de/LC_MESSAGES/django.po taskapp/locale/de/LC_MESSAGES/django.po
 	TASKAPP_DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
+	@msgfmt --check --statistics -o /dev/null taskapp/locale/de/LC_MESSAGES/django.po

@@ -250,11 +250,24 @@ class ImportForm(ErrorsNextToFields, forms.Form):
         return rows
 
 
+# The colours' names as the pickers show them (the stored and API value is the key).
+COLOUR_NAMES = {
+    "grey": _("Grey"),
+    "red": _("Red"),
+    "orange": _("Orange"),
+    "yellow": _("Yellow"),
+    "green": _("Green"),
+    "teal": _("Teal"),
+    "blue": _("Blue"),
+    "purple": _("Purple"),
+    "pink": _("Pink"),
+}
+COLOUR_CHOICES = [(c, COLOUR_NAMES.get(c, c.capitalize())) for c in LIST_COLOURS]
+
+
 class ListForm(ErrorsNextToFields, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=LIST_NAME_MAX)
-    colour = forms.ChoiceField(
-        label=_("Colour"), choices=[(c, c.capitalize()) for c in LIST_COLOURS], initial="grey"
-    )
+    colour = forms.ChoiceField(label=_("Colour"), choices=COLOUR_CHOICES, initial="grey")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="list-%s", **kwargs)

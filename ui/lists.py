@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from taskapp.tasks import lists
 from ui.decorators import login_required
-from ui.forms import InviteForm, ListForm, TransferForm, add_service_errors
+from ui.forms import COLOUR_CHOICES, InviteForm, ListForm, TransferForm, add_service_errors
 
 
 def _list_or_404(request, list_id, need=lists.READ):
@@ -41,7 +41,7 @@ def list_index(request):
         "active": lists.lists_with_counts(request.user, access=access),
         "archived": lists.lists_with_counts(request.user, access=access, archived=True),
         "deleted": lists.deleted_lists(request.user),
-        "colours": lists.LIST_COLOURS,
+        "colours": COLOUR_CHOICES,
     }
     return render(request, "ui/lists.html", context, status=422 if form.errors else 200)
 

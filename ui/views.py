@@ -6,7 +6,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from taskapp.planning import exchange as plan_exchange
 from taskapp.tasks import exchange, lists, selectors, services
@@ -47,13 +47,21 @@ STALE_MESSAGE = gettext_lazy("This task was changed elsewhere; reload to see the
 # --- Helpers ----------------------------------------------------------------------
 
 
-def _get_task_for_user(request, task_id, write: bool = True) -> Task:
+def _get_task_for_user(request, task_id, write: bool = True, access=None) -> Task:
     """The signed-in user's task (or a shared list's), in the trash or not; a task
     they cannot see is a 404; with ``write``, one they may only view is a 403."""
     try:
-        return selectors.get_task(owner=request.user, task_id=task_id, write=write)
+        return selectors.get_task(owner=request.user, task_id=task_id, write=write, access=access)
     except Task.DoesNotExist:
         raise Http404 from None
+
+
+def _mark_read_only(tasks, access: lists.Access) -> list:
+    """Set ``read_only`` on each task the user may only view (a viewer of its list):
+    its row offers no writes. Decided from the memberships already read, no query."""
+    for task in tasks:
+        task.read_only = not access.can_write(task.task_list_id, task.owner_id)
+    return tasks
 
 
 def _back_url(request) -> str:
@@ -106,10 +114,12 @@ def _list_context(request, query: QueryDict, *, trash: bool = False) -> dict:
     params = _clean_query(query)
     params.pop("page", None)
     here = _url_of(request.path, _clean_query(request.GET))
+    rows = _mark_read_only(planning.annotate_rows(page.object_list), access)
     return {
         "filter_form": form,
         "page": page,
-        "tasks": planning.annotate_rows(page.object_list),
+        "tasks": rows,
+        "any_writable": any(not task.read_only for task in rows),
         "counts": selectors.task_counts(owner=request.user, access=access),
         "lists": sidebar,
         "current_list": current,
@@ -133,10 +143,12 @@ def _tag_query(query: QueryDict) -> str:
     return f"{others.urlencode()}&" if others else ""
 
 
-def _row_context(request, task: Task, **extra) -> dict:
-    """What one row rendered alone (htmx) needs: its task and the list it is in."""
+def _row_context(request, task: Task, read_only: bool = False, **extra) -> dict:
+    """What one row rendered alone (htmx) needs: its task and the list it is in.
+    After a write the user may write it; ``read_only`` for a row only shown."""
     back = _back_url(request)
     planning.annotate_rows([task])
+    task.read_only = read_only
     return {"task": task, "next": back, "tag_query": _tag_query(_query_of(back)), **extra}
 
 
@@ -256,16 +268,22 @@ def _create_failed(request, form):
 @require_GET
 def task_row(request, task_id):
     """One row as shown in the list (htmx: what Cancel puts back)."""
-    task = _get_task_for_user(request, task_id, write=False)
+    access = lists.Access.of(request.user)
+    task = _get_task_for_user(request, task_id, write=False, access=access)
     if not request.htmx:
         return redirect(_back_url(request))
-    return _render_parts(request, "task-row", context=_row_context(request, task))
+    read_only = not access.can_write(task.task_list_id, task.owner_id)
+    context = _row_context(request, task, read_only=read_only)
+    return _render_parts(request, "task-row", context=context)
 
 
 @login_required(keep_draft="page")
 @require_http_methods(["GET", "POST"])
 def task_edit(request, task_id):
-    task = _get_task_for_user(request, task_id)
+    access = lists.Access.of(request.user)
+    task = _get_task_for_user(request, task_id, write=False, access=access)
+    if not access.can_write(task.task_list_id, task.owner_id):
+        return _task_view(request, task)
     if request.method == "POST":
         form = TaskEditForm(request.POST).with_lists(_writable_lists(request))
     else:
@@ -299,6 +317,17 @@ def task_edit(request, task_id):
     if request.htmx:
         return _render_parts(request, "task-edit", context=context, status=status)
     return render(request, "ui/task_edit.html", context, status=status)
+
+
+def _task_view(request, task: Task) -> HttpResponse:
+    """The task page of someone who may only view it: its fields, read-only, and
+    no form (their writes are refused: 403)."""
+    if request.method != "GET":
+        raise PermissionDenied(_("You can only view this list."))
+    if request.htmx:  # the row has no Edit for them; a stale page gets the whole page
+        return HttpResponseClientRedirect(request.get_full_path())
+    context = {"task": task, "next": _back_url(request)}
+    return render(request, "ui/task_view.html", context)
 
 
 def _edit_form(request, task: Task) -> TaskEditForm:

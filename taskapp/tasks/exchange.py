@@ -211,7 +211,7 @@ def parse_json(content: bytes | str, *, objects_per_row: int = 1) -> list[tuple[
     try:
         data = bounded.load_json(text)
     except RecursionError:
-        raise _not_json("it is nested too deeply") from None
+        raise _not_json(_("it is nested too deeply")) from None
     except bounded.TooLarge:
         raise
     except (ValueError, UnicodeDecodeError) as exc:

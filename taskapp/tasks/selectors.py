@@ -154,13 +154,16 @@ def visible_state(access: "lists.Access") -> tuple:
     return (count, versions, str(latest) if latest is not None else None)
 
 
-def get_task(*, owner, task_id, include_trash: bool = True, write: bool = False) -> Task:
+def get_task(
+    *, owner, task_id, include_trash: bool = True, write: bool = False, access=None
+) -> Task:
     """The task with this id if ``owner`` may see it (``write``: change it); raises
     Task.DoesNotExist otherwise, PermissionDenied for a write by a viewer.
+    ``access``: the user's memberships if already read (lists.Access).
 
     A malformed id is just another id that names no task of the user's.
     """
-    return lists.get_task(owner, task_id, write=write, include_trash=include_trash)
+    return lists.get_task(owner, task_id, write=write, include_trash=include_trash, access=access)
 
 
 def tasks_with_title(*, owner, title: str) -> list[Task]:

@@ -107,7 +107,10 @@ def test_the_owner_shares_and_a_viewer_can_read_but_not_write(
     assert b"Groceries" in bob_client.get("/").content
     assert b"Groceries" in bob_client.get(f"/?list={family.pk}").content
     before = snapshot(user)
-    assert bob_client.get(f"/tasks/{task.id}/edit/").status_code == 403
+    # The task page answers read-only (tests/ui/test_view_only.py); a save is refused.
+    page = bob_client.get(f"/tasks/{task.id}/edit/").content.decode()
+    assert "View only" in page and f'action="/tasks/{task.id}/edit/"' not in page
+    assert bob_client.post(f"/tasks/{task.id}/edit/", {"title": "x"}).status_code == 403
     assert bob_client.post("/tasks/actions/", {"done": task.id.hex}).status_code == 403
     assert bob_client.post("/tasks/actions/", {"trash": task.id.hex}).status_code == 403
     assert (

@@ -22,6 +22,7 @@ ROW_LABELS = {  # short keys: each is written into every row
     "done": _("Done: %(title)s"),
     "edit": _("Edit %(title)s"),
     "del": _("Delete %(title)s"),
+    "view": _("View %(title)s"),  # a row the user may only view
     "res": _("Restore %(title)s"),  # the trash
     "pur": _("Delete forever %(title)s"),
 }
