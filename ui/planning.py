@@ -164,19 +164,21 @@ def repeat_save(request, task_id):
     return _back(task)
 
 
-def keep_typed(request, task: Task) -> None:
+def keep_typed(request, task_id) -> None:
     """Quick add guessed wrong (the notice's "Keep as typed", ui.views.task_keep_typed):
     the line as typed becomes the title again, with no date, priority, tags or repeat
     rule. Only the task as quick add left it (the form's ``version``): once it was
     changed since, nothing is undone. Says what happened in a message."""
+    task = _task(request, task_id)
     text = request.POST.get("text", "")
     # Sent when quick add had put the task into an @Name list: where it goes back to
     # (the list the add box was on; empty: the Inbox).
     back_to_list = request.POST.get("list") if "list" in request.POST else None
     version = request.POST.get("version", "")
+    if not text:
+        messages.error(request, _("The task was left as it is."))
+        return
     try:
-        if not text:
-            raise ValidationError(_("The task was left as it is."))
         task = services.task_plain_again(
             task=task,
             text=text,

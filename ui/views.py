@@ -410,7 +410,7 @@ def task_undo(request, task_id):
 def task_keep_typed(request, task_id):
     """Quick add guessed wrong: the line as typed becomes the title again (the
     notice's "Keep as typed"; ui.planning.keep_typed) and the notice goes."""
-    planning.keep_typed(request, _get_task_for_user(request, task_id))
+    planning.keep_typed(request, task_id)
     if not request.htmx:
         return redirect(_back_url(request))
     context = {**_list_context(request, _query_of(_back_url(request))), "oob": True}

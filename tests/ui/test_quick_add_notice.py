@@ -115,3 +115,16 @@ def test_keep_typed_is_not_found_for_another_user(logged_in_client, other_user):
     bob.force_login(other_user)
     assert bob.post(action, fields).status_code == 404
     assert Task.objects.get().title == "Pay rent @bills"  # no list Bills here
+
+
+def test_keep_typed_without_the_line_changes_nothing(logged_in_client):
+    action, fields = _keep_typed_form(_quick_add(logged_in_client))
+    response = logged_in_client.post(action, {**fields, "text": ""}, follow=True)
+    assert "The task was left as it is." in response.content.decode()
+    assert Task.objects.get().title == "Pay rent @bills"
+
+
+def test_keep_typed_on_a_task_in_the_trash_is_not_found(logged_in_client):
+    action, fields = _keep_typed_form(_quick_add(logged_in_client))
+    services.task_trash(task=Task.objects.get())
+    assert logged_in_client.post(action, fields).status_code == 404
