@@ -122,6 +122,18 @@ class ParsedOut(schemas.StrictOut):
     parts: list[ParsedPart]
 
 
+class TaskCreated(schemas.TaskOut):
+    """POST /tasks's 201 (api.v1.create_task): the task; with ?parse=true also what
+    the line was read as."""
+
+    parsed: ParsedOut = Field(
+        None,
+        description="Only with ?parse=true: the line as typed (`text`) and what was read "
+        "from it, the same shape as POST /tasks/parse answers. Where a field of the task "
+        "differs from it, a field sent beside the line won. Left out otherwise.",
+    )
+
+
 class FeedIn(schemas.Strict):
     name: str = Field(description="1-100 characters, e.g. the calendar app it is for.")
 
@@ -305,10 +317,11 @@ def parse_line(request, payload: QuickAddIn):
 
 def quick_add(request, fields: dict):
     """POST /tasks?parse=true (api.v1.create_task): the title is read as a quick-add
-    line; the other fields sent win over what it says."""
+    line; the other fields sent win over what it says. Returns (task, what the
+    line was read as: TaskCreated.parsed)."""
     text = fields.pop("title", "")
-    task, _ = services.task_quick_add(owner=request.auth.user, text=text, **fields)
-    return task
+    task, parsed = services.task_quick_add(owner=request.auth.user, text=text, **fields)
+    return task, parsed.as_dict()
 
 
 def before_write(task) -> dict:

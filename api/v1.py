@@ -160,7 +160,7 @@ def _task_page(request, tasks, page: schemas.PageQuery, today) -> bytes:
 
 @router.post(
     "/tasks",
-    response={201: schemas.TaskOut, **ERRORS},
+    response={201: planning.TaskCreated, **ERRORS},
     url_name="task_create",
     openapi_extra=_headers_doc(etag_on=201),
 )
@@ -168,16 +168,18 @@ def create_task(request, payload: schemas.TaskIn, parse: bool = False):
     """Create a task. Answers 201 with a Location header.
 
     With `?parse=true` the title is a quick-add line: "Pay rent tomorrow !high #home
-    every month" sets the due date, priority, tags and a repeat rule (fields sent
-    beside it win). Preview with POST /tasks/parse."""
+    @Bills every month" sets the due date, priority, tags, list and a repeat rule
+    (fields sent beside it win), and the answer adds `parsed`: the line as typed and
+    what was read from it. Preview with POST /tasks/parse."""
     fields = payload.model_dump(exclude_unset=True)
-    if parse:
-        task = planning.quick_add(request, fields)
-    else:
+    if not parse:
         task = services.task_create(owner=_owner(request), **fields)
-    response = task_response(request, task, status=201)
-    response["Location"] = TaskRenderer(request).task(task)["url"]
-    return response
+        response = task_response(request, task, status=201)
+        response["Location"] = TaskRenderer(request).task(task)["url"]
+        return response
+    task, parsed = planning.quick_add(request, fields)
+    body = {**TaskRenderer(request).task(task), "parsed": parsed}
+    return json_response(body, status=201, headers={"ETag": task.etag, "Location": body["url"]})
 
 
 @router.get(

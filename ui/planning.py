@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -164,27 +164,33 @@ def repeat_save(request, task_id):
     return _back(task)
 
 
-@login_required
-@post_only("tasks")
-def keep_typed(request, task_id):
-    """Quick add guessed wrong: the line as typed becomes the title again."""
+def keep_typed(request, task_id) -> None:
+    """Quick add guessed wrong (the notice's "Keep as typed", ui.views.task_keep_typed):
+    the line as typed becomes the title again, with no date, priority, tags or repeat
+    rule. Only the task as quick add left it (the form's ``version``): once it was
+    changed since, nothing is undone. Says what happened in a message."""
     task = _task(request, task_id)
     text = request.POST.get("text", "")
     # Sent when quick add had put the task into an @Name list: where it goes back to
     # (the list the add box was on; empty: the Inbox).
     back_to_list = request.POST.get("list") if "list" in request.POST else None
-    if text:
-        try:
-            services.task_plain_again(
-                task=task, text=text, by=request.user, back_to_list=back_to_list
-            )
-        except (ValidationError, StaleVersion):
-            # Too long a line, or the task was edited meanwhile: keep what is there.
-            messages.error(request, _("The task was left as it is."))
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("tasks")
-    return redirect(back)
+    version = request.POST.get("version", "")
+    if not text:
+        messages.error(request, _("The task was left as it is."))
+        return
+    try:
+        task = services.task_plain_again(
+            task=task,
+            text=text,
+            by=request.user,
+            back_to_list=back_to_list,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except (ValidationError, StaleVersion):
+        # Too long a line, or the task was edited meanwhile: keep what is there.
+        messages.error(request, _("The task was left as it is."))
+    else:
+        messages.success(request, _("Kept as typed: “%(title)s”.") % {"title": task.title})
 
 
 # --- What the task list borrows (ui.views) ----------------------------------------
@@ -206,15 +212,47 @@ def annotate_rows(tasks) -> list:
 
 def quick_create(request, text: str, default_list=None):
     """The add box with quick add on: (task, what to show about the guess or None).
-    ``default_list``: the list the add box is on (an ``@Name`` wins over it)."""
+    ``default_list``: the list the add box is on (an ``@Name`` wins over it).
+
+    What is shown is kept in the session until the next page (no JavaScript), so
+    it holds text only: each thing read, in the user's language, with the words it
+    was read from (``read``), the line as typed (``text``, for Keep as typed) and
+    the task's version (Keep as typed undoes only the task as quick add left it)."""
     task, parsed = services.task_quick_add(owner=request.user, text=text, default_list=default_list)
     if not parsed.parts:
         return task, None
-    shown = {"id": task.id.hex, "title": task.title, "text": parsed.text}
+    shown = {"id": task.id.hex, "version": task.version, "title": task.title, "text": parsed.text}
     if parsed.list_name is not None:
         shown["back_to_list"] = str(default_list or "")
-    shown["parts"] = [{"kind": kind, "text": words} for kind, words in parsed.parts]
+    shown["read"] = _what_was_read(task, parsed)
     return task, shown
+
+
+def _what_was_read(task: Task, parsed) -> list[dict]:
+    """[{"label": "Due: Thursday, 3 December 2026, 09:00", "words": ["tomorrow", "9:00"]},
+    ...]: the due date, priority, tags, list and repeat rule as saved, each with the
+    words of the line it came from."""
+    words: dict[str, list[str]] = {}
+    for kind, text in parsed.parts:
+        words.setdefault("due" if kind in ("due_date", "due_time") else kind, []).append(text)
+    read = []
+    if task.due_date is not None:
+        when = f"{date_format(task.due_date, 'l')}, {date_format(task.due_date)}"
+        if task.due_time is not None:
+            when += task.due_time.strftime(", %H:%M")
+        # Without words for it the date comes from a repeat rule (it starts today).
+        read.append((_("Due: %(when)s") % {"when": when}, words.get("due", [])))
+    if "priority" in words:
+        label = _("Priority: %(name)s") % {"name": task.get_priority_display()}
+        read.append((label, words["priority"]))
+    if "tag" in words:
+        tags = ", ".join(task.tag_names)
+        read.append((_("Tags: %(tags)s") % {"tags": tags}, words["tag"]))
+    if "list" in words:
+        read.append((_("List: %(name)s") % {"name": task.task_list.name}, words["list"]))
+    if "recurrence" in words:
+        read.append((_("Repeats"), words["recurrence"]))
+    return [{"label": label, "words": found} for label, found in read]
 
 
 before_write = services.snapshot

@@ -39,7 +39,7 @@ urlpatterns = [
         name="reminder-remove",
     ),
     path("tasks/<task_id:task_id>/repeat/", planning.repeat_save, name="repeat"),
-    path("tasks/<task_id:task_id>/keep-typed/", planning.keep_typed, name="keep-typed"),
+    path("tasks/<task_id:task_id>/keep-typed/", views.task_keep_typed, name="keep-typed"),
     path("calendar/", planning.calendar_feeds, name="calendar-feeds"),
     path("calendar/<uuid:feed_id>/revoke/", planning.calendar_feed_revoke, name="calendar-revoke"),
     path("trash/", views.trash, name="trash"),

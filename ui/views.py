@@ -433,6 +433,19 @@ def task_undo(request, task_id):
     return _render_parts(request, "task-list", "counts", "notice", context={**context, "oob": True})
 
 
+@gzip_page
+@login_required
+@post_only("tasks")
+def task_keep_typed(request, task_id):
+    """Quick add guessed wrong: the line as typed becomes the title again (the
+    notice's "Keep as typed"; ui.planning.keep_typed) and the notice goes."""
+    planning.keep_typed(request, task_id)
+    if not request.htmx:
+        return redirect(_back_url(request))
+    context = {**_list_context(request, _query_of(_back_url(request))), "oob": True}
+    return _render_parts(request, "task-list", "counts", "notice", "messages", context=context)
+
+
 def _tasks_bulk(request):
     form = BulkForm(request.POST)
     undo = None

@@ -142,7 +142,7 @@ _NEXT_UNIT = re.compile(
     re.IGNORECASE,
 )
 _TIME = re.compile(
-    B + r"(?:(?:at|um)\s+)?(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm|uhr|h)?" + E,
+    B + r"(?:(?:at|um)\s+)?(?P<h>\d{1,2})(?::(?P<m>\d{2}))?(?:\s*(?P<ampm>am|pm|uhr|h))?" + E,
     re.IGNORECASE,
 )
 _PRIORITY = re.compile(r"(?<![\w!])!(?P<p>[a-zäöü]+|[1-4])" + E, re.IGNORECASE)

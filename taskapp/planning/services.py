@@ -43,6 +43,7 @@ from taskapp.tasks import lists
 from taskapp.tasks import services as task_services
 from taskapp.tasks.fields import EDITABLE_FIELDS, task_fields
 from taskapp.tasks.models import ListMember, Role, Status, Task, TaskList
+from taskapp.tasks.validators import clean_title
 
 log = logging.getLogger(__name__)
 
@@ -672,7 +673,16 @@ def task_quick_add(*, owner, text: str, today: date | None = None, default_list=
 
     ``@Name`` puts the task into that list (one the user may write to, matched by
     list_key); otherwise it goes into ``default_list`` (the list being looked at)
-    or the Inbox. An ``@Name`` matching none of their lists stays in the title."""
+    or the Inbox. An ``@Name`` matching none of their lists stays in the title.
+
+    The whole line must itself be a valid title (not blank, at most TITLE_MAX
+    characters): plain text is never lost, so "Keep as typed" (task_plain_again)
+    can always turn the task back into the line. Otherwise ValidationError on
+    ``title``, before anything is written."""
+    try:
+        clean_title(text)
+    except ValidationError as exc:
+        raise ValidationError({"title": exc.messages}) from None
     parsed, names = parse_for(owner, text, today)
     rule = clean_recurrence(parsed.recurrence) if parsed.recurrence else None
     fields = quick_add_fields(parsed)
@@ -690,17 +700,20 @@ def task_quick_add(*, owner, text: str, today: date | None = None, default_list=
     return task, parsed
 
 
-def task_plain_again(*, task: Task, text: str, by=None, back_to_list=None) -> Task:
+def task_plain_again(
+    *, task: Task, text: str, by=None, back_to_list=None, expected_version: int | None = None
+) -> Task:
     """Undo a quick add's guess: the whole line as the title, no date, priority,
     tags or repeat rule (the "Keep as typed" button). ``back_to_list``: where the
-    task goes back to when the guess had moved it to an ``@Name`` list ("" or None
-    with the flag ``moved``: the Inbox of ``by``)."""
-    Recurrence.objects.filter(task=task).delete()
+    task goes back to when the guess had moved it to an ``@Name`` list ("": the
+    Inbox of ``by``). ``expected_version``: the version quick add left; StaleVersion
+    (nothing changed) if the task was changed since."""
     fields = {"title": text, "due_date": None, "priority": "normal", "tags": []}
     if back_to_list is not None:
         fields["list"] = back_to_list or lists.inbox_for(by or task.owner).pk
     if "due_time" in EDITABLE_FIELDS:
         fields["due_time"] = None
-    task = task_services.task_update(task=task, by=by, **fields)
+    task = task_services.task_update(task=task, by=by, expected_version=expected_version, **fields)
+    Recurrence.objects.filter(task=task).delete()
     reminders_refresh(task=task)
     return task

@@ -10,7 +10,7 @@ from taskapp.planning.models import Recurrence, Reminder, Subtask
 from taskapp.tasks import services
 from taskapp.tasks.models import Task
 from tests.browser.axe import page_violations
-from tests.browser.tasks_page import done_box, new_task_box, row
+from tests.browser.tasks_page import done_box, row
 
 pytestmark = pytest.mark.browser
 
@@ -58,23 +58,6 @@ def test_a_checklist_reminders_and_repeat_without_javascript(pages, user):
     upcoming = Task.objects.get(status="open")
     assert str(upcoming.due_date) == "2030-02-28"
     assert Subtask.objects.filter(task=upcoming, done=False).count() == 2
-
-
-def test_quick_add_shows_its_guess_and_undoes_it(pages, user):
-    page = pages.open(user=user)
-    new_task_box(page).fill("Pay rent tomorrow 9:00 !high #home every month")
-    new_task_box(page).press("Enter")
-    notice = page.locator(".quick-notice")
-    expect(notice).to_contain_text("Added “Pay rent”")
-    expect(notice.locator("mark")).to_have_text(
-        ["every month", "!high", "#home", "tomorrow", "9:00"]
-    )
-    expect(done_box(page, "Pay rent")).to_be_visible()
-    assert page_violations(pages, user, "/") == []
-    notice.get_by_role("button", name="Keep as typed").click()
-    expect(done_box(page, "Pay rent tomorrow 9:00 !high #home every month")).to_be_visible()
-    task = Task.objects.get()
-    assert (task.due_date, task.tag_names) == (None, [])
 
 
 def test_a_calendar_feed_is_subscribed_to_and_revoked(pages, user):
