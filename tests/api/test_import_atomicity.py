@@ -14,13 +14,22 @@ A viewer naming a list they may only view gets 403 and nothing is written.
 import json
 
 import pytest
+from django.db import OperationalError, connection
 from django.test import Client
 
 from taskapp.accounts.models import ApiToken
+from taskapp.planning import exchange as plan_exchange
 from taskapp.planning.models import Recurrence, Subtask
 from taskapp.tasks import lists, services
 from taskapp.tasks.models import ListMember, Task, TaskList, TaskTag
-from tests.import_world import counts_per_owner, fail_on_call, import_rows, share_family, world
+from tests.import_world import (
+    FAILURE,
+    counts_per_owner,
+    fail_on_call,
+    import_rows,
+    share_family,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +142,25 @@ def test_a_former_member_importing_by_the_lists_id_imports_into_their_inbox(
     response = post_import(client_for(other_user), rows)
     assert response.status_code == 201
     assert Task.objects.get(pk=response.json()["ids"][0]).task_list_id == inbox.pk
+
+
+def test_when_the_undo_fails_too_the_first_error_is_raised_and_logged(
+    user, other_user, family, monkeypatch, caplog
+):
+    """The database went away for good: the import answers the write's error, and on
+    MongoDB (where the undo runs) the log says what may be left behind."""
+
+    def undo_fails(ids):
+        raise OperationalError("still unreachable")
+
+    monkeypatch.setattr(services, "IMPORT_BATCH", 2)
+    monkeypatch.setattr(services, "_undo_create", undo_fails)
+    fail_on_call(monkeypatch, Task, 2)
+    rows = list(enumerate(import_rows(family), start=1))
+    with pytest.raises(OperationalError) as raised:
+        plan_exchange.tasks_import(owner=other_user, rows=rows)
+    assert raised.value is FAILURE
+    undo_logged = [r for r in caplog.records if r.message.startswith("import undo failed")]
+    assert len(undo_logged) == (1 if connection.vendor == "mongodb" else 0)
+    if connection.vendor != "mongodb":  # the transaction rolled it all back
+        assert not Task.objects.filter(title__startswith="Imported").exists()
