@@ -22,7 +22,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from taskapp.tasks.bounded import TooLarge
 from taskapp.tasks.exchange import ImportFileError
 from taskapp.tasks.models import Task, TaskList
-from taskapp.tasks.services import ImportRejected, StaleVersion, WriteContention
+from taskapp.tasks.services import ImportForbidden, ImportRejected, StaleVersion, WriteContention
 
 
 @dataclass(frozen=True)
@@ -277,6 +277,13 @@ def on_import_rejected(request, exc: ImportRejected):
     return validation_error(fields, message).response()
 
 
+def on_import_forbidden(request, exc: ImportForbidden):
+    # 403 as for every write to a list one may only view, with the rows named as
+    # an invalid import names them.
+    rows = {str(number): errors for number, errors in exc.errors.items()}
+    return error_response("forbidden", str(exc), {"rows": rows})
+
+
 def on_import_file_error(request, exc: ImportFileError):
     return validation_error({"file": [str(exc)]}, str(exc)).response()
 
@@ -308,6 +315,7 @@ HANDLERS = {
     PermissionDenied: on_forbidden,
     StaleVersion: on_stale,
     ImportRejected: on_import_rejected,
+    ImportForbidden: on_import_forbidden,
     ImportFileError: on_import_file_error,
     RequestDataTooBig: on_too_big,
     TooLarge: on_too_many_values,

@@ -2,12 +2,14 @@
 list (post/redirect/get, no JavaScript needed); with htmx (``request.htmx``) the
 same view answers with the partials that changed instead."""
 
+import logging
 import uuid
 from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -33,6 +35,8 @@ from ui.forms import (
     TaskFilterForm,
     add_service_errors,
 )
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 ROW_ACTIONS = ("done", "reopen", "trash")  # names of the row buttons in the list
@@ -582,12 +586,23 @@ def import_tasks(request):
         form = ImportForm(request.POST, files, too_large=too_large)
     else:
         form = ImportForm()
-    row_errors = {}
+    row_errors, status = {}, None
     if request.method == "POST" and form.is_valid():
         try:
             created = plan_exchange.tasks_import(owner=request.user, rows=form.cleaned_data["file"])
         except services.ImportRejected as exc:
             row_errors = exc.errors
+        except services.ImportForbidden as exc:
+            row_errors, status = exc.errors, 403
+            form.add_error("file", str(exc))
+        except DatabaseError:
+            # A write failed midway; the import took back what it had written.
+            log.warning("import failed while writing; taken back", exc_info=True)
+            status = 503
+            form.add_error(
+                "file",
+                _("The import could not be saved; nothing was imported. Try again in a moment."),
+            )
         else:
             messages.success(
                 request,
@@ -595,7 +610,7 @@ def import_tasks(request):
                 % {"count": len(created)},
             )
             return redirect("tasks")
-    status = 422 if (form.errors or row_errors) else 200
+    status = status or (422 if (form.errors or row_errors) else 200)
     if form.has_error("file", "too_large"):
         status = 413
     context = {"form": form, "row_errors": sorted(row_errors.items())}

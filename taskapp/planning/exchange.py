@@ -13,6 +13,7 @@ import json
 import uuid
 from itertools import islice
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -151,24 +152,34 @@ def tasks_import(*, owner, rows: list[tuple[int, dict]]):
             except ValidationError as exc:
                 errors.setdefault(number, {}).update(exc.message_dict)
         raise task_services.ImportRejected(errors)
-    written: list = []
+    todays: dict = {}  # a task owner's id -> their today, read once per import
 
     def write_plans(batch, start):
-        written.extend(task.pk for task in batch)
-        _write_plans(batch, plans[start : start + len(batch)])
+        _write_plans(batch, plans[start : start + len(batch)], todays)
 
-    try:
-        return task_services.tasks_import(owner=owner, rows=task_rows, after_batch=write_plans)
-    except Exception:
-        if written:  # MongoDB has no transaction: take the plan rows back too
-            Subtask.objects.filter(task_id__in=written).delete()
-            Recurrence.objects.filter(task_id__in=written).delete()
-            task_services.tasks_bulk(owner=owner, ids=written, action="purge")
-        raise
+    # A failure takes back the plan rows with their tasks (task_services._undo_import).
+    return task_services.tasks_import(owner=owner, rows=task_rows, after_batch=write_plans)
 
 
-def _write_plans(tasks, plans) -> None:
-    """The steps and rules of one batch of imported tasks (IMPORT_BATCH)."""
+def _todays(tasks, plans, known: dict) -> dict:
+    """Today in the zone of each owner of ``tasks`` whose rule starts from today (a
+    rule without a due date): one query for the owners not in ``known`` (with their
+    profiles), none when there are none. Adds them to ``known``; returns it."""
+    wanted = {
+        task.owner_id
+        for task, (_steps, rule) in zip(tasks, plans, strict=True)
+        if rule is not None and task.due_date is None and task.owner_id not in known
+    }
+    if wanted:
+        for user in get_user_model().objects.filter(pk__in=list(wanted)).select_related("profile"):
+            known[user.pk] = services.today_of(user)
+    return known
+
+
+def _write_plans(tasks, plans, todays: dict) -> None:
+    """The steps and rules of one batch of imported tasks (IMPORT_BATCH): at most
+    three queries whatever the batch's size (the owners' zones, the steps, the rules)."""
+    todays = _todays(tasks, plans, todays)
     steps, recurrences = [], []
     for task, (task_steps, rule) in zip(tasks, plans, strict=True):
         steps += [
@@ -176,7 +187,7 @@ def _write_plans(tasks, plans) -> None:
             for i, s in enumerate(task_steps)
         ]
         if rule is not None:
-            start = task.due_date or services.today_of(task.owner)
+            start = task.due_date or todays[task.owner_id]
             recurrences.append(
                 Recurrence(task=task, **rule, anchor_day=start.day, anchor_month=start.month)
             )

@@ -10,6 +10,7 @@ without one (docs/decisions/0003-transactions-on-mongodb.md):
 On SQLite the same blocks also run inside a real transaction.
 """
 
+import logging
 import random
 import time
 import uuid
@@ -27,6 +28,8 @@ from taskapp.tasks import lists, metrics, selectors
 from taskapp.tasks.fields import BULK_ACTIONS, IMPORT_MAX_ROWS, PUT_DEFAULTS
 from taskapp.tasks.models import Status, Task, TaskTag
 from taskapp.tasks.validators import clean_ids, clean_task_fields
+
+log = logging.getLogger(__name__)
 
 # Tasks written per bulk insert by an import (their tag rows follow each batch).
 IMPORT_BATCH = 500
@@ -462,29 +465,110 @@ def _is_uuid(value) -> bool:
     return True
 
 
-def _import_list_ids(user, rows) -> dict:
-    """Resolve each distinct "list" of an import to a list id the user may write to:
-    a list id, or a name (of a list of theirs, made if missing). Old exports carry
-    no list: those rows go to the Inbox."""
-    resolved: dict = {}
-    own = {}
-    for task_list in lists.TaskList.objects.filter(owner=user, deleted_at__isnull=True):
-        own.setdefault(task_list.name.lower(), task_list.pk)
+class ImportForbidden(PermissionDenied):
+    """Rows of an import name (by id) a list the user may only view; nothing was
+    imported. ``errors`` maps their numbers to ``{"list": [message]}``, as
+    ImportRejected's do."""
+
+    def __init__(self, rows: list[int]):
+        self.errors = {number: {"list": [_("You can only view this list.")]} for number in rows}
+        shown = ", ".join(str(number) for number in rows[:10]) + (", …" if len(rows) > 10 else "")
+        super().__init__(
+            _("You can only view the list named in row(s) %(rows)s; nothing was imported.")
+            % {"rows": shown}
+        )
+
+
+def _import_lists(user, rows, made: list) -> tuple[dict, lists.TaskList]:
+    """Resolve each distinct "list" of an import to a list the user may write to,
+    and find their Inbox: ({ref: TaskList}, inbox). A ref is a list id or a name
+    (a list of theirs, made if missing); a list id that is not theirs nor shared
+    with them is left out (those rows go to the Inbox, as old exports' rows do); a
+    list they may only view raises ImportForbidden before anything is written.
+
+    A fixed number of queries whatever the number of rows and lists: their own
+    lists, then (only for ids that are not among them) the lists with those ids and
+    their memberships, then one insert for all the lists to make. Every list made
+    here (and the Inbox, if it had to be made) is appended to ``made``, so that a
+    failed import can take it back.
+    """
+    own = list(lists.TaskList.objects.filter(owner=user, deleted_at__isnull=True))
+    by_name: dict = {}
+    for task_list in own:
+        by_name.setdefault(task_list.name.lower(), task_list)
+    by_id = {task_list.pk: task_list for task_list in own}
+    ids = {}  # ref -> UUID, for the refs that are list ids
     for _number, raw in rows:
         ref = raw.get("list")
-        if ref in (None, "") or ref in resolved:
+        if ref not in (None, "") and ref not in ids and _is_uuid(ref):
+            ids[ref] = uuid.UUID(str(ref))
+    others = {pk for pk in ids.values() if pk not in by_id}
+    roles: dict = {}
+    if others:
+        roles = lists.Access.of(user).roles
+        for task_list in lists.TaskList.objects.filter(pk__in=list(others)):
+            if task_list.owner_id == user.pk or task_list.pk in roles:
+                by_id[task_list.pk] = task_list
+    resolved, to_make, view_only = {}, {}, []
+    for number, raw in rows:
+        ref = raw.get("list")
+        if ref in (None, ""):
             continue
-        try:
-            resolved[ref] = lists.get_list(user, ref, lists.WRITE).pk
-            continue
-        except (lists.TaskList.DoesNotExist, PermissionDenied):
-            if _is_uuid(ref):
-                continue  # a list id that is not theirs: the Inbox
-        name = " ".join(str(ref).split())
-        if name.lower() not in own:
-            own[name.lower()] = lists.list_create(owner=user, name=name).pk
-        resolved[ref] = own[name.lower()]
-    return resolved
+        if ref in ids:
+            target = by_id.get(ids[ref])
+            if target is None:
+                continue  # not theirs, not shared with them: the Inbox
+            if target.owner_id != user.pk and roles.get(target.pk) != lists.Role.EDITOR:
+                view_only.append(number)
+                continue
+            resolved[ref] = target
+        elif ref not in resolved:
+            name = " ".join(str(ref).split())
+            if name.lower() not in by_name:
+                to_make[name.lower()] = by_name[name.lower()] = lists.TaskList(
+                    owner=user, name=name
+                )
+            resolved[ref] = by_name[name.lower()]
+    if view_only:
+        raise ImportForbidden(view_only)
+    inbox = next((task_list for task_list in own if task_list.is_inbox), None)
+    if inbox is None:  # an account made without sign-up: made on first need
+        inbox = lists.inbox_for(user)
+        made.append(inbox.pk)
+    if to_make:
+        made.extend(task_list.pk for task_list in to_make.values())
+        lists.TaskList.objects.bulk_create(list(to_make.values()))
+    return resolved, inbox
+
+
+def _undo_import(tasks: list, list_ids: list) -> None:
+    """Take back everything a failed import wrote (MongoDB; on SQLite the
+    transaction rolls it back): its tasks with their tag rows, steps, rules and
+    reminders (Django's cascade, by id: also the tasks written into lists of other
+    owners shared with the importer), then the lists it made, unless someone else
+    has put a task into one meanwhile. Nothing else is touched: every id here was
+    made by this import. If the undo itself fails (the database went away), what
+    may be left is logged and the first error is the one raised."""
+    if connection.vendor != "mongodb":
+        return
+    try:
+        _undo_create([task.pk for task in tasks])
+        if list_ids:
+            used = set(
+                Task.objects.filter(task_list_id__in=list_ids).values_list(
+                    "task_list_id", flat=True
+                )
+            )
+            lists.TaskList.objects.filter(pk__in=[pk for pk in list_ids if pk not in used]).delete()
+    except Exception:
+        log.exception(
+            "import undo failed: up to %d task(s) (created_at=%s, updated_by=%r) and the "
+            "lists %s may be left behind",
+            len(tasks),
+            tasks[0].created_at.isoformat() if tasks else "-",
+            tasks[0].updated_by if tasks else "",
+            [str(pk) for pk in list_ids],
+        )
 
 
 def tasks_import(*, owner, rows: list[tuple[int, dict]], after_batch=None) -> list[Task]:
@@ -493,7 +577,9 @@ def tasks_import(*, owner, rows: list[tuple[int, dict]], after_batch=None) -> li
     ``rows`` pairs the number people see (a CSV line, a JSON item) with raw field
     values. Every row is validated before anything is written. ``after_batch(batch,
     start)``, if given, writes what belongs to each batch of tasks (written from
-    ``rows[start]`` on) right after it, within the same all or nothing.
+    ``rows[start]`` on) right after it, within the same all or nothing: on SQLite
+    one transaction holds the lists made, the tasks and what ``after_batch`` wrote;
+    on MongoDB a failure takes all of it back (_undo_import) before it is raised.
     """
     if len(rows) > IMPORT_MAX_ROWS:
         raise ImportRejected(
@@ -522,22 +608,20 @@ def tasks_import(*, owner, rows: list[tuple[int, dict]], after_batch=None) -> li
         tasks.append((ref, task))
     if errors:
         raise ImportRejected(errors)
-    # Lists are resolved (and made) only once every row is known to be valid.
-    list_ids = _import_list_ids(owner, rows)
-    list_owners = dict(
-        lists.TaskList.objects.filter(pk__in=list(list_ids.values())).values_list("pk", "owner_id")
-    )
-    inbox = lists.inbox_for(owner)
-    for ref, task in tasks:
-        task.task_list_id = list_ids.get(ref, inbox.pk) if ref not in (None, "") else inbox.pk
-        task.owner_id = list_owners.get(task.task_list_id, owner.pk)
-    tasks = [task for _ref, task in tasks]
+    if not tasks:
+        return []
+    made_lists: list = []
     with write_block():
         try:
+            # Lists are resolved (and made) only once every row is known to be valid.
+            targets, inbox = _import_lists(owner, rows, made_lists)
+            for ref, task in tasks:
+                target = targets.get(ref, inbox) if ref not in (None, "") else inbox
+                task.task_list_id, task.owner_id = target.pk, target.owner_id
             # In batches, with the tag rows of each batch made just before they are
             # written: 10,000 tasks of 20 tags each are 200,000 TaskTag objects.
             for start in range(0, len(tasks), IMPORT_BATCH):
-                batch = tasks[start : start + IMPORT_BATCH]
+                batch = [task for _ref, task in tasks[start : start + IMPORT_BATCH]]
                 Task.objects.bulk_create(batch)
                 TaskTag.objects.bulk_create(
                     [
@@ -548,11 +632,13 @@ def tasks_import(*, owner, rows: list[tuple[int, dict]], after_batch=None) -> li
                 )
                 if after_batch is not None:
                     after_batch(batch, start)
+        except ImportForbidden:
+            raise  # raised before any write
         except Exception:
-            _undo_create([task.pk for task in tasks])
+            _undo_import([task for _ref, task in tasks], made_lists)
             raise
     metrics.tasks_created.inc(len(tasks))
-    return tasks
+    return [task for _ref, task in tasks]
 
 
 def trash_purge(*, older_than: timedelta, owner=None, now=None) -> int:

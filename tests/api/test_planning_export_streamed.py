@@ -43,7 +43,7 @@ def test_an_import_of_many_tasks_writes_their_plans_batch_by_batch(api_client, m
     monkeypatch.setattr(
         plan_exchange,
         "_write_plans",
-        lambda tasks, plans: calls.append(len(tasks)) or write(tasks, plans),
+        lambda tasks, *rest: calls.append(len(tasks)) or write(tasks, *rest),
     )
     _import(api_client)
     assert calls == [IMPORT_BATCH, IMPORT_BATCH, COUNT - 2 * IMPORT_BATCH]
