@@ -30,10 +30,19 @@ $(AXE_JS):
 
 axe: $(AXE_JS) ## Install axe-core for the browser tests' accessibility checks (if missing)
 
+# The journeys through what lives only in the database's newer parts (lists,
+# sharing, the plan, quick add, view-only pages) run once more on the MongoDB
+# stand-in: the live server shares the test process, so it sees the same fake.
+BROWSER_ON_MONGO := tests/browser/test_task_journey.py tests/browser/test_lists_and_sharing.py \
+	tests/browser/test_planning.py tests/browser/test_quick_add.py tests/browser/test_view_only.py
+
 test-browser: $(VENV)/.installed $(CHROMIUM) $(AXE_JS) ## Browser journeys in headless Chromium (screenshots in test-artifacts/screenshots)
 	@mkdir -p "$(ARTIFACTS)/screenshots"
 	CHROMIUM="$(CHROMIUM)" $(PYTEST) -m browser tests/browser || { \
 		echo ""; echo "  Pages of the failing browser tests: $(ARTIFACTS)/screenshots/failures/"; \
+		exit 1; }
+	TASKAPP_TEST_DB=mongo CHROMIUM="$(CHROMIUM)" $(PYTEST) -m browser $(BROWSER_ON_MONGO) || { \
+		echo ""; echo "  (on the MongoDB stand-in) Pages: $(ARTIFACTS)/screenshots/failures/"; \
 		exit 1; }
 	@echo ""
 	@echo "  Screenshots of the task list: $(ARTIFACTS)/screenshots/"
