@@ -20,6 +20,8 @@ server CPU milliseconds per request for ours and the peer's list and create.
 
 import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,11 +68,30 @@ def image_env(workdir: Path, port: int, metrics_port: int, environ=os.environ) -
     return env
 
 
-def serve_command(port: int) -> str:
-    return (
+def serve_command(port: int, restore: tuple[Path, Path] | None = None) -> str:
+    """The runner starts ours once per round. ``restore`` (seeded copy, database):
+    put the seeded database back first, as the runner re-seeds the peer's each
+    round; otherwise the creates of one round would make the next round's list
+    count and page over thousands more tasks than the peer's 1,000."""
+    serve = (
         f"exec {sys.executable} -m gunicorn --config {GUNICORN_CONF} "
         f"--bind 127.0.0.1:{port} config.wsgi:application"
     )
+    if restore is None:
+        return serve
+    seeded, database = (shlex.quote(str(path)) for path in restore)
+    return f"cp {seeded} {database} && rm -f {database}-wal {database}-shm && {serve}"
+
+
+def seeded_copy(env: dict, workdir: Path) -> tuple[Path, Path] | None:
+    """A copy of the freshly seeded SQLite database, to restore each round (None
+    on MongoDB: its bench database is one of the server's)."""
+    if env.get("MONGODB_URI"):
+        return None
+    database = Path(env["TASKAPP_DATA_DIR"]) / "taskapp.sqlite3"
+    seeded = workdir / "seeded.sqlite3"
+    shutil.copyfile(database, seeded)
+    return seeded, database
 
 
 def _stat(pid_dir: Path):
@@ -185,7 +206,10 @@ def main() -> int:
         Path(env["PROMETHEUS_MULTIPROC_DIR"]).mkdir()
         print("Side by side (shared runner): seeding 1000 tasks ...", flush=True)
         seeded = seed_database(env, 1000, workdir / "seed.json")
-        env.update(OURS_CMD=serve_command(port), OURS_TOKEN=seeded["token"], OURS_PORT=str(port))
+        restore = seeded_copy(env, workdir)
+        env.update(
+            OURS_CMD=serve_command(port, restore), OURS_TOKEN=seeded["token"], OURS_PORT=str(port)
+        )
         load_before = Path("/proc/loadavg").read_text().strip()
         sampler = CpuSampler(str(port))
         sampler.start()

@@ -1,6 +1,8 @@
 """The side-by-side's plumbing: the shared runner found or skipped, the image's
 configuration, and server CPU per request matched to the runner's lines."""
 
+import subprocess
+
 import pytest
 
 from bench import side_by_side
@@ -25,6 +27,25 @@ def test_it_serves_ours_as_the_image_does(tmp_path):
     assert "TASKAPP_MAX_REQUESTS" not in env
     assert env["TASKAPP_ROLE"] == "api"
     assert "--bind 127.0.0.1:18201" in side_by_side.serve_command(18201)
+
+
+def test_each_round_starts_from_the_seeded_database(tmp_path):
+    """As the runner re-seeds the peer's database each round, ours is put back."""
+    data = tmp_path / "data"
+    data.mkdir()
+    database = data / "taskapp.sqlite3"
+    database.write_bytes(b"seeded")
+    restore = side_by_side.seeded_copy({"TASKAPP_DATA_DIR": str(data)}, tmp_path)
+    database.write_bytes(b"after a round of creates")
+    (data / "taskapp.sqlite3-wal").write_bytes(b"wal")
+    command = side_by_side.serve_command(18201, restore).replace("exec ", "echo ", 1)
+    subprocess.run(["/bin/bash", "-c", command], check=True, capture_output=True)
+    assert database.read_bytes() == b"seeded"
+    assert not (data / "taskapp.sqlite3-wal").exists()
+    assert (
+        side_by_side.seeded_copy({"MONGODB_URI": "mongodb://x", "TASKAPP_DATA_DIR": "."}, tmp_path)
+        is None
+    )
 
 
 def test_it_keeps_a_recycling_setting_given_on_the_command_line(tmp_path):

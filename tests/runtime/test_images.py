@@ -144,8 +144,15 @@ def test_it_runs_with_a_read_only_root_filesystem(api):
 def test_it_answers_the_probes(role, request):
     container = request.getfixturevalue(role)
     assert http(f"{container.url}/healthz")[0] == 200
-    status, headers, body = http(f"{container.url}/readyz", headers={"X-Request-ID": "smoke-1"})
+    status, _, body = http(f"{container.url}/readyz")
     assert (status, json.loads(body)) == (200, {"status": "ok"})
+
+
+@pytest.mark.parametrize("role", ["api", "ui"])
+def test_it_echoes_request_ids(role, request):
+    # Any answer but a probe's (probes skip the other middleware: config.probes).
+    container = request.getfixturevalue(role)
+    _, headers, _ = http(f"{container.url}/no-such-page", headers={"X-Request-ID": "smoke-1"})
     assert headers["X-Request-ID"] == "smoke-1"
 
 
