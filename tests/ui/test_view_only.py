@@ -182,3 +182,10 @@ def test_fifty_viewer_rows_are_smaller_than_fifty_owner_rows(user, other_user):
     assert viewer_page.count('class="b-ro"') == 50
     # 27.0 KB against 41.9 KB (docs/performance.md, "UI").
     assert len(viewer_page.encode()) < 0.7 * len(owner_page.encode()) < BUDGET
+
+
+@pytest.mark.parametrize(("role", "mark"), [("viewer", "(ann · view only)"), ("editor", "(ann)")])
+def test_the_sidebar_marks_the_lists_a_user_can_only_view(bob_client, family, role, mark):
+    shared_as(family, role)
+    nav = bob_client.get("/").content.decode().split('<nav class="list-nav"')[1].split("</nav>")[0]
+    assert f"Family <small>{mark}</small>" in nav
