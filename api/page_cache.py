@@ -24,6 +24,14 @@ from collections import OrderedDict
 
 from django.conf import settings
 
+# What an entry costs beside its body (the key, the state, the dict's slot): counted,
+# so that many small pages (an empty filter answers ~80 bytes) stay within the bytes.
+ENTRY_OVERHEAD = 512
+
+
+def _cost(key: tuple, body: bytes) -> int:
+    return len(body) + len(key[2]) + ENTRY_OVERHEAD
+
 
 class PageCache:
     def __init__(self):
@@ -45,21 +53,21 @@ class PageCache:
             return kept[1]
 
     def put(self, key: tuple, state: tuple, body: bytes) -> None:
-        limit = self.limit()
-        if len(body) > limit:
+        limit, cost = self.limit(), _cost(key, body)
+        if cost > limit:
             return
         with self._lock:
             old = self._pages.pop(key, None)
             if old is not None:
-                self._bytes -= len(old[1])
+                self._bytes -= _cost(key, old[1])
             self._pages[key] = (state, body)
-            self._bytes += len(body)
+            self._bytes += cost
             while self._bytes > limit:
-                _key, (_state, dropped) = self._pages.popitem(last=False)
-                self._bytes -= len(dropped)
+                dropped_key, (_state, dropped) = self._pages.popitem(last=False)
+                self._bytes -= _cost(dropped_key, dropped)
 
     def size(self) -> tuple[int, int]:
-        """(pages, bytes) kept."""
+        """(pages, bytes) kept, each page counted with its key (``_cost``)."""
         with self._lock:
             return len(self._pages), self._bytes
 

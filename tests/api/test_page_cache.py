@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from api import page_cache
 from api.page_cache import pages
 from taskapp.accounts.models import ApiToken
 from taskapp.tasks import lists, services
@@ -189,7 +190,10 @@ def test_the_pages_kept_stay_within_their_bytes(
     for number in range(5):
         services.task_create(owner=user, title=f"Task {number}")
     paths = [f"/api/v1/tasks?limit=1&offset={offset}" for offset in range(5)]
-    sizes = [len(api_client.get(path).content) for path in paths]
+    # Each page counts with its key: the path and a fixed overhead.
+    sizes = [
+        len(api_client.get(path).content) + len(path) + page_cache.ENTRY_OVERHEAD for path in paths
+    ]
     pages.clear()
     settings.API_PAGE_CACHE_BYTES = sum(sizes[2:])  # room for the last three
     for path in paths:
@@ -204,6 +208,16 @@ def test_the_pages_kept_stay_within_their_bytes(
 
 def test_a_page_larger_than_the_whole_cache_is_not_kept(api_client, user, settings):
     services.task_create(owner=user, title="One")
-    settings.API_PAGE_CACHE_BYTES = 10
+    settings.API_PAGE_CACHE_BYTES = page_cache.ENTRY_OVERHEAD + 100
     assert api_client.get(PAGE).status_code == 200
     assert pages.size() == (0, 0)
+
+
+def test_many_small_pages_count_their_keys_too(api_client, user, settings):
+    """Empty answers are tiny; what they cost beside their body is counted."""
+    settings.API_PAGE_CACHE_BYTES = 10 * page_cache.ENTRY_OVERHEAD
+    for number in range(50):
+        assert api_client.get(f"/api/v1/tasks?q=nothing{number}").json()["total"] == 0
+    count, size = pages.size()
+    assert size <= settings.API_PAGE_CACHE_BYTES
+    assert count < 10
