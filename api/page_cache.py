@@ -15,6 +15,12 @@ host (the page's links), and today's date (``overdue``). The state is read
 before the page is built, so a write landing in between makes the kept page
 newer than its state, never older: the next request builds it again.
 
+The state relies on every write bumping a version and setting updated_at to now
+(taskapp.tasks.services); servers whose clocks disagree by more than the time
+between two writes could, in theory, pair a purge with an import that leaves all
+three numbers as they were: keep the pods' clocks synchronised (NTP), as anything
+ordering by time needs.
+
 Per process, least recently used first out, bounded in bytes
 (``TASKAPP_API_PAGE_CACHE_MB``, 0 turns it off; docs/configuration.md).
 """
