@@ -101,5 +101,9 @@ class ProbeMiddleware:
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD") and request.path_info in PROBES:
-            return PROBES[request.path_info](request)
+            response = PROBES[request.path_info](request)
+            # CommonMiddleware, which sets it for other answers, comes later: without
+            # it gunicorn would send the body chunked, one more write per probe.
+            response.headers["Content-Length"] = str(len(response.content))
+            return response
         return self.get_response(request)

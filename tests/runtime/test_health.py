@@ -19,6 +19,13 @@ def test_it_answers_liveness(client):
     assert response.json() == {"status": "ok"}
 
 
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_probe_answers_say_their_length(client, path):
+    """Not sent chunked: the probes come before CommonMiddleware, which sets it."""
+    response = client.get(path)
+    assert response["Content-Length"] == str(len(response.content))
+
+
 def test_it_answers_liveness_while_the_database_is_down(client, database_down):
     assert client.get("/healthz").status_code == 200
 
