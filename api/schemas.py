@@ -289,8 +289,15 @@ class TagsOut(Schema):
 class MeOut(Schema):
     username: str
     email: str
+    timezone: str = Field(description="The IANA time zone due times and reminders are read in.")
     token: str = Field(description="The name of the token used for this request.")
     counts: dict[str, int] = Field(description="open, done, overdue and trash counts.")
+
+
+class MeIn(Strict):
+    timezone: str = Field(
+        max_length=64, description='An IANA time zone name, e.g. "Europe/Berlin".'
+    )
 
 
 # --- The original API -------------------------------------------------------------

@@ -15,6 +15,8 @@ from api import page_cache, planning, schemas
 from api.errors import invalid_json, unsupported_media_type, validation_error
 from api.parser import is_json, media_type
 from api.render import TaskRenderer, json_response, task_response
+from taskapp.accounts import zones
+from taskapp.accounts.models import user_timezone
 from taskapp.planning import exchange as plan_exchange
 from taskapp.tasks import lists, selectors, services
 from taskapp.tasks.models import Priority
@@ -410,15 +412,30 @@ def list_tags(request):
     return json_response({"items": selectors.owner_tags(owner=_owner(request))})
 
 
-@router.get("/me", response={200: schemas.MeOut, **ERRORS}, tags=["account"], url_name="me")
-def me(request):
-    """Who the token belongs to, and their task counts."""
+def _me(request) -> HttpResponse:
     user = _owner(request)
     return json_response(
         {
             "username": user.get_username(),
             "email": user.email,
+            "timezone": user_timezone(user).key,
             "token": request.auth.name,
             "counts": selectors.task_counts(owner=user),
         }
     )
+
+
+@router.get("/me", response={200: schemas.MeOut, **ERRORS}, tags=["account"], url_name="me")
+def me(request):
+    """Who the token belongs to, their time zone and their task counts."""
+    return _me(request)
+
+
+@router.patch(
+    "/me", response={200: schemas.MeOut, **ERRORS}, tags=["account"], url_name="me_update"
+)
+def me_update(request, payload: schemas.MeIn):
+    """Change your time zone (an IANA name such as "Europe/Berlin"): due times and
+    reminders are read in it."""
+    zones.set_timezone(_owner(request), payload.timezone)
+    return _me(request)

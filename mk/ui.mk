@@ -34,7 +34,7 @@ axe: $(AXE_JS) ## Install axe-core for the browser tests' accessibility checks (
 # sharing, the plan, quick add, view-only pages) run once more on the MongoDB
 # stand-in: the live server shares the test process, so it sees the same fake.
 BROWSER_ON_MONGO := tests/browser/test_task_journey.py tests/browser/test_lists_and_sharing.py \
-	tests/browser/test_export_import.py \
+	tests/browser/test_export_import.py tests/browser/test_settings.py \
 	tests/browser/test_planning.py tests/browser/test_quick_add.py tests/browser/test_view_only.py
 
 test-browser: $(VENV)/.installed $(CHROMIUM) $(AXE_JS) ## Browser journeys in headless Chromium (screenshots in test-artifacts/screenshots)

@@ -1,4 +1,4 @@
-"""Account pages: sign up, log in (rate-limited), log out, API tokens, and the
+"""Account pages: sign up, log in (rate-limited), log out, settings, API tokens, and the
 rate-limited wrappers of the admin's log-in and password change (config/urls.py)."""
 
 import functools
@@ -18,11 +18,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from taskapp.accounts import ratelimit
+from taskapp.accounts import ratelimit, zones
 from taskapp.accounts.forms import RateLimitedPasswordChangeForm
-from taskapp.accounts.models import ApiToken
+from taskapp.accounts.models import ApiToken, user_timezone
 from taskapp.tasks import lists
-from ui.forms import SignupForm, TokenForm
+from ui.forms import SettingsForm, SignupForm, TokenForm
 
 
 def _next_url(request) -> str:
@@ -48,6 +48,10 @@ def signup(request):
         ratelimit.record_signup(request)
         user = form.save()
         lists.inbox_for(user)
+        zone = zones.zone_for_new_user(
+            request.POST.get("timezone", ""), request.headers.get("Accept-Language", "")
+        )
+        zones.set_timezone(user, zone)
         login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         return redirect("tasks")
     if posted and form.has_error("username", "unique"):
@@ -173,3 +177,19 @@ def token_revoke(request, token_id):
     token.revoke()
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("tokens")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_settings(request):
+    """The user's time zone (due times and reminders are read in it)."""
+    current = user_timezone(request.user).key
+    if request.method == "POST":
+        form = SettingsForm(request.POST)
+        if form.is_valid():
+            zones.set_timezone(request.user, form.cleaned_data["timezone"])
+            messages.success(request, _("Settings saved."))
+            return redirect("account-settings")
+        return render(request, "ui/accounts/settings.html", {"form": form}, status=422)
+    form = SettingsForm(initial={"timezone": current})
+    return render(request, "ui/accounts/settings.html", {"form": form})

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from taskapp.accounts import zones
 from taskapp.planning import exchange as plan_exchange
 from taskapp.tasks import bounded, exchange, selectors
 from taskapp.tasks.models import (
@@ -296,6 +297,14 @@ class SignupForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
+
+
+class SettingsForm(ErrorsNextToFields, forms.Form):
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=zones.timezone_choices,
+        help_text=_("Due times and reminders are in this zone."),
+    )
 
 
 class TokenForm(ErrorsNextToFields, forms.Form):

@@ -56,6 +56,7 @@ urlpatterns = [
     path("accounts/login/", accounts.login_view, name="login"),
     path("accounts/logout/", accounts.logout_view, name="logout"),
     path("accounts/tokens/", accounts.tokens, name="tokens"),
+    path("accounts/settings/", accounts.account_settings, name="account-settings"),
     path("accounts/password-reset/", password_reset.reset_request, name="password-reset"),
     path("accounts/password-reset/sent/", password_reset.reset_sent, name="password-reset-sent"),
     path(

@@ -23,6 +23,7 @@ def test_it_describes_the_caller(api_client, user, task, other_task):
     assert response.json() == {
         "username": "ann",
         "email": "ann@example.com",
+        "timezone": "UTC",
         "token": "test",
         "counts": {"open": 1, "done": 1, "overdue": 0, "trash": 0},
     }

@@ -476,8 +476,16 @@
     selection.addRange(range);
   }
 
+  // Sign-up sends the browser's time zone (due times and reminders are read in it).
+  function setupBrowserZone() {
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
+    document.querySelectorAll("input[data-browser-zone]").forEach(function (el) { el.value = zone; });
+  }
+
   function setup() {
     setupTheme();
+    setupBrowserZone();
     setupMenu();
     setupCopy();
     // htmx (loaded first) has wired up the page itself already; later content reports in.
