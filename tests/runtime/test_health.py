@@ -19,6 +19,13 @@ def test_it_answers_liveness(client):
     assert response.json() == {"status": "ok"}
 
 
+def test_liveness_is_never_cached_like_readiness(client):
+    """/healthz writes never_cache's headers itself (built once, it is asked the most)."""
+    health, ready = client.get("/healthz"), client.get("/readyz")
+    assert health["Cache-Control"] == ready["Cache-Control"]
+    assert health["Expires"] and "no-store" in health["Cache-Control"]
+
+
 @pytest.mark.parametrize("path", ["/healthz", "/readyz"])
 def test_probe_answers_say_their_length(client, path):
     """Not sent chunked: the probes come before CommonMiddleware, which sets it."""
