@@ -37,11 +37,13 @@ IMPORT_BATCH = 500
 
 # An unconditional write (no If-Match) that loses the compare-and-set to another
 # write of the same task reads the task again and retries, this many times in all,
-# after a short random pause that grows with each attempt (writers racing on one
-# task fall out of step). Each lost race means another write landed, so the total
-# work stays bounded.
+# after a random pause of up to RETRY_PAUSE_S * 2**attempt, at most RETRY_PAUSE_MAX_S
+# (writers racing on one task fall out of step; one that keeps losing waits longer
+# rather than giving up while faster ones keep winning). Each lost race means another
+# write landed, so the total work stays bounded.
 WRITE_ATTEMPTS = 20
 RETRY_PAUSE_S = 0.002
+RETRY_PAUSE_MAX_S = 0.1
 
 
 class StaleVersion(Exception):
@@ -217,7 +219,8 @@ def _with_retries(task: Task, expected_version: int | None, write, by=None):
                 raise
         if attempt == WRITE_ATTEMPTS:
             raise WriteContention
-        time.sleep(random.uniform(0, RETRY_PAUSE_S * attempt))  # noqa: S311  # nosec B311 - jitter only
+        pause = min(RETRY_PAUSE_MAX_S, RETRY_PAUSE_S * 2**attempt)
+        time.sleep(random.uniform(0, pause))  # noqa: S311  # nosec B311 - jitter only
         task.refresh_from_db()
         if by is not None and task.owner_id != by.pk:  # the owner may always write
             lists.get_task(by, task.pk, write=True)
