@@ -36,6 +36,8 @@ ENTRY_OVERHEAD = 512
 
 
 def _cost(key: tuple, body: bytes) -> int:
+    # key[2] is the path with its query string (page_key): the one part of the key
+    # whose length a client chooses.
     return len(body) + len(key[2]) + ENTRY_OVERHEAD
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
-from taskapp.accounts.models import DEFAULT_TIMEZONE, Profile, validate_timezone
+from taskapp.accounts.models import DEFAULT_TIMEZONE, Profile, known_timezones, validate_timezone
 
 _REGION = re.compile(r"^[a-zA-Z]{2,3}[-_]([a-zA-Z]{2})$")
 
@@ -104,4 +104,4 @@ def set_timezone(user, name) -> str:
 
 def timezone_choices() -> list[tuple[str, str]]:
     """Every zone a user can pick, sorted (the settings page's options)."""
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return [(name, name.replace("_", " ")) for name in sorted(known_timezones())]

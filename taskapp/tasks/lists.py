@@ -58,8 +58,7 @@ class Access:
         list on their very next request)."""
         alias = router.db_for_read(ListMember)
         if not is_sql(alias):
-            rows = ListMember.objects.filter(user=user).values_list("task_list_id", "role")
-            return cls(user=user, roles=dict(rows))
+            return cls(user=user, roles=dict(_memberships(user.pk)))
         # Every API request asks this: run as SQL compiled once (taskapp.statements).
         to_id = TaskList._meta.pk.to_python
         rows = _MEMBERSHIPS.rows(alias, user.pk)
@@ -155,15 +154,16 @@ def writable_task_ids(access: Access, ids) -> tuple[set, set]:
 # --- Reads ------------------------------------------------------------------------
 
 
-def _inbox_of(owner_id):
-    return (
-        TaskList.objects.filter(owner_id=owner_id, is_inbox=True)
-        .order_by("created_at")
-        .values_list("pk")[:1]
-    )
+def _inboxes(owner_id):
+    """The owner's Inbox first (there is one; the oldest wins should there be two)."""
+    return TaskList.objects.filter(owner_id=owner_id, is_inbox=True).order_by("created_at")
 
 
-_INBOX = Statement(_inbox_of, sentinel=-1, field=TaskList._meta.get_field("owner").target_field)
+_INBOX = Statement(
+    lambda owner_id: _inboxes(owner_id).values_list("pk")[:1],
+    sentinel=-1,
+    field=TaskList._meta.get_field("owner").target_field,
+)
 
 
 def inbox_id(user) -> uuid.UUID:
@@ -178,7 +178,7 @@ def inbox_id(user) -> uuid.UUID:
 
 def inbox_for(user) -> TaskList:
     """The user's Inbox, made on first need (sign-up makes it too)."""
-    inbox = TaskList.objects.filter(owner=user, is_inbox=True).order_by("created_at").first()
+    inbox = _inboxes(user.pk).first()
     if inbox is None:
         inbox = TaskList.objects.create(owner=user, name=INBOX_NAME, is_inbox=True)
     return inbox
