@@ -1,13 +1,13 @@
 """taskapp.tasks.services: validation, completed_at, versions, trash, bulk, import, purge."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from taskapp.tasks import services
+from taskapp.tasks import selectors, services
 from taskapp.tasks.models import Priority, Status, Task, TaskTag
 from taskapp.tasks.services import BulkResult, ImportRejected, StaleVersion
 
@@ -512,3 +512,20 @@ def test_it_purges_only_tasks_trashed_long_enough(user, other_user):
     assert not TaskTag.objects.filter(task_id=old.pk).exists()
     assert services.trash_purge(older_than=timedelta(0), now=now) == 1
     assert list(Task.objects.values_list("pk", flat=True)) == [active.pk]
+
+
+def test_tasks_made_within_one_millisecond_keep_their_order(user, monkeypatch):
+    """The clock standing still (or two writes in one millisecond): each write still
+    gets a later time, so "newest first" is the order they were made in."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    frozen = datetime(2030, 1, 1, 12, 0, 0, 123456, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: frozen)
+    made = [services.task_create(owner=user, title=f"T{n}") for n in range(5)]
+    times = [task.created_at for task in made]
+    assert times == sorted(set(times))  # strictly increasing, whole milliseconds
+    assert all(t.microsecond % 1000 == 0 for t in times)
+    newest_first = selectors.task_list(owner=user)
+    assert [task.title for task in newest_first] == ["T4", "T3", "T2", "T1", "T0"]
